@@ -1,0 +1,19 @@
+"""Environment for the test suite, loaded as a pytest plugin (``-p tests.environment``).
+
+It runs before pytest-django reads the settings, so the suite works from a bare
+``pytest`` call too. Values already set in the environment win (e.g. DATABASE_URL).
+"""
+
+import os
+
+TEST_ENVIRONMENT = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "test-secret-key-not-for-production-0123456789-abcdefghijklmnop",
+    "DJANGO_HTTPS": "false",
+    "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    # Never contacted: Django's test runner swaps every mailer for the in-memory one.
+    "SMTP_URL": "smtp://127.0.0.1:1025",
+}
+
+for name, value in TEST_ENVIRONMENT.items():
+    os.environ.setdefault(name, value)
