@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import secrets
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.signing import TimestampSigner
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from core.models import Region, Theme
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -77,3 +87,393 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+# ---------------------------------------------------------------------------
+# Profiles
+# ---------------------------------------------------------------------------
+
+
+class ThemedProfile(TaggedItemBase):
+    content_object = models.ForeignKey("Profile", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="uniq_profile_theme")
+        ]
+
+
+class Profile(models.Model):
+    """What a member tells about themselves, and which parts of it are public."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    bio = models.TextField(_("short bio"), max_length=1000, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/", blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    themes = TaggableManager(
+        verbose_name=_("themes of interest"), through=ThemedProfile, blank=True
+    )
+    is_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Show a profile page that anyone can see. Your email address is never shown."),
+    )
+    show_avatar = models.BooleanField(_("show my avatar"), default=True)
+    show_bio = models.BooleanField(_("show my bio"), default=True)
+    show_region = models.BooleanField(_("show my region"), default=True)
+    show_themes = models.BooleanField(_("show my themes"), default=True)
+    show_organisations = models.BooleanField(_("show my organisations"), default=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:profile_detail", kwargs={"slug": self.slug})
+
+
+# ---------------------------------------------------------------------------
+# Organisations and memberships
+# ---------------------------------------------------------------------------
+
+
+class OrganisationKind(models.TextChoices):
+    MUNICIPALITY = "municipality", _("Municipality")
+    HOUSING_CORPORATION = "housing_corporation", _("Housing corporation")
+    ENERGY_COMPANY = "energy_company", _("Energy company")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+    CORPORATE = "corporate", _("Corporate")
+    CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+    KNOWLEDGE_INSTITUTION = "knowledge_institution", _("Knowledge institution")
+    NEIGHBOURHOOD_INITIATIVE = "neighbourhood_initiative", _("Neighbourhood initiative")
+    OTHER = "other", _("Other")
+
+
+class OrganisationStatus(models.TextChoices):
+    PENDING = "pending", _("Not yet verified")
+    VERIFIED = "verified", _("Verified")
+    SUSPENDED = "suspended", _("Suspended")
+    ARCHIVED = "archived", _("Archived")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def listed(self) -> OrganisationQuerySet:
+        """Organisations the public directory shows: pending and verified ones."""
+        return self.filter(status__in=[OrganisationStatus.PENDING, OrganisationStatus.VERIFIED])
+
+    def verified(self) -> OrganisationQuerySet:
+        return self.filter(status=OrganisationStatus.VERIFIED)
+
+    def administered_by(self, user: User) -> OrganisationQuerySet:
+        return self.filter(
+            memberships__user=user,
+            memberships__role__in=[MembershipRole.OWNER, MembershipRole.ADMIN],
+        )
+
+
+class ThemedOrganisation(TaggedItemBase):
+    content_object = models.ForeignKey("Organisation", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_object", "tag"], name="uniq_organisation_theme"
+            )
+        ]
+
+
+kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has exactly 8 digits."))
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("address"), max_length=160, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[kvk_validator],
+        help_text=_("The 8-digit number in the Dutch Chamber of Commerce register, if any."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: **bold**, *italic*, lists and links.")
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="organisations",
+    )
+    themes = TaggableManager(verbose_name=_("themes"), through=ThemedOrganisation, blank=True)
+    open_to_cooperation = models.BooleanField(
+        _("open to cooperation"),
+        default=True,
+        help_text=_("Other parties may ask to be introduced to you."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=OrganisationStatus.choices,
+        default=OrganisationStatus.PENDING,
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verification_method = models.CharField(_("verified through"), max_length=32, blank=True)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        User,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_number"],
+                condition=~models.Q(kvk_number=""),
+                name="members_organisation_kvk_unique",
+                violation_error_message=_(
+                    "An organisation with this KvK number is already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kvk_number="") | models.Q(kvk_number__regex=r"^\d{8}$"),
+                name="members_organisation_kvk_format",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrganisationStatus.values),
+                name="members_organisation_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == OrganisationStatus.VERIFIED
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (OrganisationStatus.PENDING, OrganisationStatus.VERIFIED)
+
+    @property
+    def shows_logo(self) -> bool:
+        """Logos appear only once the organisation is verified: no borrowed identities."""
+        return self.is_verified and bool(self.logo)
+
+    @property
+    def website_domain(self) -> str:
+        host = urlsplit(self.website).hostname or ""
+        return host.removeprefix("www.").lower()
+
+
+class MembershipRole(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MEMBER = "member", _("Member")
+
+
+ADMIN_ROLES = (MembershipRole.OWNER, MembershipRole.ADMIN)
+
+
+class Membership(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(
+        _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    is_public = models.BooleanField(
+        _("show on the organisation page"),
+        default=True,
+        help_text=_("Your display name appears among the organisation's members."),
+    )
+    created_at = models.DateTimeField(_("member since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="members_membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=MembershipRole.values),
+                name="members_membership_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role in ADMIN_ROLES
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+INVITATION_SIGNING_SALT = "members.invitation"
+INVITATION_VALID_DAYS = 14
+
+
+def _invitation_code() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An invitation by email; the link carries a signed, expiring random code."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email address"))
+    role = models.CharField(
+        _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
+    code = models.CharField(max_length=64, unique=True, default=_invitation_code, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="members_invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+    @property
+    def accept_token(self) -> str:
+        """The signed code that goes into the invitation link."""
+        return TimestampSigner(salt=INVITATION_SIGNING_SALT).sign(self.code)
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    APPROVED = "approved", _("Approved")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class JoinRequest(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=JoinRequestStatus.choices,
+        default=JoinRequestStatus.PENDING,
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(status="pending"),
+                name="members_joinrequest_one_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
+
+
+class DomainVerification(models.Model):
+    """A code mailed to an address on the organisation's own website domain."""
+
+    MAX_ATTEMPTS = 5
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="domain_verifications"
+    )
+    email = models.EmailField(_("email address"))
+    code_hash = models.CharField(max_length=128)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("domain verification")
+        verbose_name_plural = _("domain verifications")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.email}"
+
+    def is_usable(self) -> bool:
+        return (
+            self.confirmed_at is None
+            and self.attempts < self.MAX_ATTEMPTS
+            and self.expires_at > timezone.now()
+        )

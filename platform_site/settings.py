@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "core",
     "members",
+    "initiatives",
+    "stamp",
     # Django contrib
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     # Third party
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "taggit",
 ]
 
@@ -138,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "members:dashboard"
 
 # ---------------------------------------------------------------------------
 # Internationalisation: Dutch first, English second
@@ -160,6 +163,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

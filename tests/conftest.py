@@ -1,18 +1,25 @@
-"""Shared fixtures: personas and test-wide settings."""
+"""Shared fixtures: personas (one per role) and test-wide settings."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from members.models import User
-from tests.members.factories import UserFactory
+from members.models import MembershipRole, Organisation, User
+from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _fast_password_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -24,17 +31,47 @@ def _static_manifest() -> None:
 
 @pytest.fixture
 def outsider() -> None:
-    """An anonymous visitor; present for readability in URL × role matrices."""
+    """An anonymous visitor; named for readability in URL × role matrices."""
     return None
 
 
 @pytest.fixture
 def member(db: None) -> User:
+    """A signed-up person who belongs to no organisation."""
     return UserFactory(display_name="Mila Lid")
 
 
 @pytest.fixture
+def organisation(db: None) -> Organisation:
+    return OrganisationFactory(
+        name="Gemeente Tilburg", slug="gemeente-tilburg", kind="municipality"
+    )
+
+
+@pytest.fixture
+def org_owner(organisation: Organisation) -> User:
+    return MembershipFactory(
+        organisation=organisation, role=MembershipRole.OWNER, user__display_name="Olga Eigenaar"
+    ).user
+
+
+@pytest.fixture
+def org_admin(organisation: Organisation, org_owner: User) -> User:
+    return MembershipFactory(
+        organisation=organisation, role=MembershipRole.ADMIN, user__display_name="Ali Beheerder"
+    ).user
+
+
+@pytest.fixture
+def org_member(organisation: Organisation, org_owner: User) -> User:
+    return MembershipFactory(
+        organisation=organisation, role=MembershipRole.MEMBER, user__display_name="Mo Medewerker"
+    ).user
+
+
+@pytest.fixture
 def staff(db: None) -> User:
+    """An editor (redactie) with access to the Django admin."""
     return UserFactory(display_name="Eva Redactie", is_staff=True)
 
 

@@ -1,0 +1,54 @@
+"""Shared vocabularies every app may use: regions and themes.
+
+Both are curated by editors in the admin; members pick from them, they never type
+free-form tags. Themes are django-taggit tags so that any model can carry them
+through its own ``TaggableManager`` with a typed through model.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
+
+
+class Region(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_list") + f"?region={self.slug}"
+
+
+class Theme(TagBase):
+    """A societal theme such as *energietransitie*; ``name`` is Dutch, ``name_en`` English."""
+
+    name_en = models.CharField(_("name in English"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name"]
+
+    @property
+    def label(self) -> str:
+        """The name in the active language."""
+        if (get_language() or "nl").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_list") + f"?theme={self.slug}"

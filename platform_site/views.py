@@ -1,0 +1,17 @@
+"""The home page: the one view that composes sections from every app.
+
+It lives here, in the composition root, because ``core`` may not import the domain
+apps; each app contributes read-only helpers from its own ``queries.py``.
+"""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {}
+    return render(request, "home.html", context)
