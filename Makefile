@@ -64,7 +64,6 @@ test: install ## Lint, check migrations and run the whole test suite
 	$(PY) -m ruff check . && \
 	$(PY) -m ruff format --check . && \
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run && \
-	DJANGO_SECRET_KEY=collectstatic-only DJANGO_DEBUG=false SMTP_URL=smtp://127.0.0.1 $(PY) manage.py collectstatic --noinput -v 0 && \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: .venv/.installed ## ruff check and format check

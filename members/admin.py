@@ -1,19 +1,45 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+from __future__ import annotations
 
-from members.models import User
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from members import services
+from members.models import (
+    Invitation,
+    JoinRequest,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Profile,
+    User,
+)
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fields = ("slug", "bio", "region", "is_public")
+    autocomplete_fields = ("region",)
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "display_name", "is_staff", "is_active", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "display_name")
     readonly_fields = ("last_login", "date_joined")
+    inlines = (ProfileInline,)
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profile"), {"fields": ("display_name",)}),
+        (_("Profile"), {"fields": ("display_name", "language")}),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
@@ -21,3 +47,152 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "is_public", "created_at")
+    readonly_fields = ("created_at",)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "region", "status", "verified_at", "created_at")
+    list_filter = ("status", "kind", "region")
+    search_fields = ("name", "kvk_number", "website")
+    list_select_related = ("region",)
+    autocomplete_fields = ("region", "created_by")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = (
+        "status",
+        "verified_at",
+        "verification_method",
+        "status_reason",
+        "created_at",
+    )
+    inlines = (MembershipInline,)
+    actions = ("verify_organisations", "suspend_organisations", "reinstate_organisations")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "kvk_number", "website", "region", "themes")}),
+        (_("About"), {"fields": ("description", "logo", "open_to_cooperation")}),
+        (
+            _("Status"),
+            {
+                "fields": (
+                    "status",
+                    "verified_at",
+                    "verification_method",
+                    "status_reason",
+                    "created_at",
+                    "created_by",
+                )
+            },
+        ),
+    )
+
+    @admin.action(description=_("Verify the selected organisations"), permissions=["change"])
+    def verify_organisations(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        count = 0
+        for organisation in queryset.exclude(status=OrganisationStatus.VERIFIED):
+            services.organisation_verify(
+                organisation=organisation, by=request.user, method="editor"
+            )  # type: ignore[arg-type]
+            self.log_change(request, organisation, "Verified by an editor")
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Suspend the selected organisations (with a reason)"), permissions=["change"]
+    )
+    def suspend_organisations(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> HttpResponse | None:
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for organisation in queryset:
+                services.organisation_suspend(
+                    organisation=organisation,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
+                self.log_change(request, organisation, f"Suspended: {form.cleaned_data['reason']}")
+            self.message_user(request, _("The organisations are suspended."), messages.SUCCESS)
+            return None
+        return render(
+            request,
+            "admin/members/reason_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Suspend organisations"),
+                "objects": queryset,
+                "form": form,
+                "action": "suspend_organisations",
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
+
+    @admin.action(description=_("Reinstate the selected organisations"), permissions=["change"])
+    def reinstate_organisations(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> None:
+        for organisation in queryset.filter(status=OrganisationStatus.SUSPENDED):
+            services.organisation_reinstate(organisation=organisation, by=request.user)  # type: ignore[arg-type]
+            self.log_change(request, organisation, "Reinstated")
+        self.message_user(request, _("The organisations are reinstated."), messages.SUCCESS)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__email", "user__display_name", "organisation__name")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "region", "is_public")
+    list_filter = ("is_public", "region")
+    search_fields = ("user__email", "user__display_name", "slug")
+    list_select_related = ("user", "region")
+    autocomplete_fields = ("user", "region")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = (
+        "email",
+        "organisation",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    )
+    list_filter = ("role",)
+    search_fields = ("email", "organisation__name")
+    list_select_related = ("organisation",)
+    readonly_fields = ("code", "created_at", "accepted_at", "accepted_by", "revoked_at")
+    autocomplete_fields = ("organisation", "invited_by")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    search_fields = ("user__email", "user__display_name", "organisation__name")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation", "decided_by")

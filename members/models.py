@@ -4,6 +4,7 @@ import secrets
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.signing import TimestampSigner
@@ -65,6 +66,12 @@ class User(AbstractUser):
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language for emails"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -96,7 +103,8 @@ class User(AbstractUser):
 
 class ThemedProfile(TaggedItemBase):
     content_object = models.ForeignKey("Profile", on_delete=models.CASCADE)
-    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    # taggit looks tagged objects up through this reverse name: it must be unique, not "+".
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_profiles")
 
     class Meta:
         constraints = [
@@ -180,7 +188,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 
 class ThemedOrganisation(TaggedItemBase):
     content_object = models.ForeignKey("Organisation", on_delete=models.CASCADE)
-    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_organisations")
 
     class Meta:
         constraints = [

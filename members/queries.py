@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from core.models import Region, Theme
+from core.models import Region
 from members.models import (
     Invitation,
     Membership,
@@ -22,7 +22,7 @@ def directory_organisations(
     organisations = (
         Organisation.objects.listed()
         .select_related("region")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .prefetch_related("themes")
         .order_by("name", "pk")
     )
     if kind in OrganisationKind.values:

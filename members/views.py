@@ -1,15 +1,46 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from core.models import Region, Theme
-from members import queries
-from members.models import OrganisationKind, Profile
-from members.permissions import get_public_organisation, membership_of
+from core.ratelimit import RateLimited, ratelimit_guard
+from members import queries, services
+from members.adapter import PENDING_INVITATION_SESSION_KEY
+from members.forms import (
+    DomainCodeForm,
+    DomainEmailForm,
+    InvitationForm,
+    JoinRequestForm,
+    MembershipChoiceForm,
+    OrganisationForm,
+    ProfileForm,
+)
+from members.models import (
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    Profile,
+)
+from members.permissions import (
+    get_organisation_for_admin,
+    get_organisation_for_member,
+    get_public_organisation,
+    membership_of,
+)
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -91,3 +122,391 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "invitations": queries.open_invitations_for(user),  # type: ignore[arg-type]
         },
     )
+
+
+# ---------------------------------------------------------------------------
+# Registering and editing organisations
+# ---------------------------------------------------------------------------
+
+
+def _organisation_fields(form: OrganisationForm) -> dict[str, Any]:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "kind": data["kind"],
+        "kvk_number": data["kvk_number"],
+        "website": data["website"],
+        "description": data["description"],
+        "region": data["region"],
+        "themes": data["themes"],
+        "open_to_cooperation": data["open_to_cooperation"],
+        "logo": data["logo"],
+    }
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.has_verified_email(user):  # type: ignore[arg-type]
+        messages.warning(
+            request, _("Verify your email address before you register an organisation.")
+        )
+        return redirect("account_email")
+    form = OrganisationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register(by=user, **_organisation_fields(form))  # type: ignore[arg-type]
+        except (ValidationError, IntegrityError) as error:
+            form.add_error(None, _constraint_message(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. Verify it so that others know it is real.")
+                % {"name": organisation.name},
+            )
+            return redirect(organisation)
+    return render(request, "members/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                remove_logo=form.cleaned_data.get("remove_logo", False),
+                **_organisation_fields(form),
+            )
+        except (ValidationError, IntegrityError) as error:
+            form.add_error(None, _constraint_message(error))
+        else:
+            messages.success(request, _("The changes are saved."))
+            return redirect(organisation)
+    return render(
+        request, "members/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+def _constraint_message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    # A race with another registration: the database constraint caught it.
+    if "kvk" in str(error):
+        return str(_("An organisation with this KvK number is already registered."))
+    return str(_("This could not be saved. Please try again."))
+
+
+# ---------------------------------------------------------------------------
+# Members, invitations and requests to join (organisation admins)
+# ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, membership = get_organisation_for_admin(request, slug)
+    return _render_members_page(request, organisation, membership)
+
+
+def _render_members_page(
+    request: HttpRequest,
+    organisation: Organisation,
+    membership: Membership,
+    invitation_form: InvitationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "members/organisation_members.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "role", "user__display_name"
+            ),
+            "invitations": organisation.invitations.open().select_related("invited_by"),
+            "join_requests": organisation.join_requests.filter(
+                status=JoinRequestStatus.PENDING
+            ).select_related("user"),
+            "invitation_form": invitation_form or InvitationForm(inviter_role=membership.role),
+            "roles": MembershipRole.choices,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, membership = get_organisation_for_admin(request, slug)
+    form = InvitationForm(request.POST, inviter_role=membership.role)
+    if form.is_valid():
+        try:
+            with ratelimit_guard(request, "members.invite", limit=30, period=3600):
+                invitation = services.invitation_create(
+                    organisation=organisation,
+                    by=request.user,  # type: ignore[arg-type]
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                )
+        except ValidationError as error:
+            form.add_error("email", error)
+        except PermissionDenied as error:
+            form.add_error("role", str(error))
+        except RateLimited:
+            form.add_error(None, _("You sent many invitations in a short time. Try again later."))
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("members:organisation_members", slug=organisation.slug)
+    return _render_members_page(request, organisation, membership, form, status=400)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    invitation = get_object_or_404(
+        organisation.invitations.open(), code=request.POST.get("invitation", "")
+    )
+    services.invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+def _membership_action(
+    request: HttpRequest,
+    slug: str,
+    action: Callable[[Organisation, Membership, MembershipChoiceForm], str],
+) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    form = MembershipChoiceForm(request.POST, organisation=organisation)
+    if not form.is_valid():
+        raise Http404
+    try:
+        message = action(organisation, form.cleaned_data["membership"], form)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, message)
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, slug: str) -> HttpResponse:
+    def change(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
+        services.membership_change_role(
+            membership=target,
+            by=request.user,  # type: ignore[arg-type]
+            role=form.cleaned_data["role"],
+        )
+        return str(_("The role was changed."))
+
+    return _membership_action(request, slug, change)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    def remove(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
+        services.membership_remove(membership=target, by=request.user)  # type: ignore[arg-type]
+        return str(_("The member was removed from the organisation."))
+
+    return _membership_action(request, slug, remove)
+
+
+@login_required
+@require_POST
+def ownership_transfer(request: HttpRequest, slug: str) -> HttpResponse:
+    def transfer(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
+        services.ownership_transfer(organisation=organisation, by=request.user, to=target)  # type: ignore[arg-type]
+        return str(_("Ownership was transferred. You are now an admin."))
+
+    return _membership_action(request, slug, transfer)
+
+
+@login_required
+@require_POST
+def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, membership = get_organisation_for_member(request, slug)
+    try:
+        services.membership_leave(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(organisation)
+    messages.success(request, _("You left %(name)s.") % {"name": organisation.name})
+    return redirect("members:dashboard")
+
+
+@login_required
+def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_public_organisation(slug)
+    form = JoinRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request was sent to the organisation's admins."))
+            return redirect(organisation)
+    return render(
+        request, "members/join_request_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+@require_POST
+def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    request_id = request.POST.get("join_request", "")
+    if not request_id.isdigit():
+        raise Http404
+    join_request = get_object_or_404(
+        organisation.join_requests.filter(status=JoinRequestStatus.PENDING), pk=int(request_id)
+    )
+    approve = request.POST.get("decision") == "approve"
+    services.join_request_decide(join_request=join_request, by=request.user, approve=approve)  # type: ignore[arg-type]
+    messages.success(
+        request, _("The request was approved.") if approve else _("The request was declined.")
+    )
+    return redirect("members:organisation_members", slug=organisation.slug)
+
+
+# ---------------------------------------------------------------------------
+# Verification by an address on the website's domain
+# ---------------------------------------------------------------------------
+
+
+@login_required
+def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    if organisation.is_verified:
+        messages.info(request, _("This organisation is already verified."))
+        return redirect(organisation)
+    email_form = DomainEmailForm(request.POST if "send_code" in request.POST else None)
+    code_form = DomainCodeForm(request.POST if "confirm_code" in request.POST else None)
+    if request.method == "POST" and "send_code" in request.POST and email_form.is_valid():
+        try:
+            services.domain_verification_start(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                email=email_form.cleaned_data["email"],
+            )
+        except ValidationError as error:
+            email_form.add_error("email", error)
+        else:
+            messages.success(request, _("We sent a code. It is valid for 30 minutes."))
+            return redirect("members:domain_verification", slug=organisation.slug)
+    if request.method == "POST" and "confirm_code" in request.POST and code_form.is_valid():
+        try:
+            confirmed = services.domain_verification_confirm(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                code=code_form.cleaned_data["code"],
+            )
+        except ValidationError as error:
+            code_form.add_error("code", error)
+        else:
+            if confirmed:
+                messages.success(
+                    request,
+                    _("Verified! %(name)s now shows as verified.") % {"name": organisation.name},
+                )
+                return redirect(organisation)
+            code_form.add_error("code", _("This code is not right. Check the email and try again."))
+    pending = organisation.domain_verifications.filter(confirmed_at__isnull=True).first()
+    return render(
+        request,
+        "members/domain_verification.html",
+        {
+            "organisation": organisation,
+            "email_form": email_form,
+            "code_form": code_form,
+            "pending": pending if pending and pending.is_usable() else None,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Accepting an invitation (also for someone without an account yet)
+# ---------------------------------------------------------------------------
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        return render(
+            request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
+        )
+    if not request.user.is_authenticated:
+        # Remember the invitation through sign-up or log-in; the address it was sent to is
+        # proven by the click, so allauth may treat it as verified.
+        request.session[PENDING_INVITATION_SESSION_KEY] = token
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return render(request, "members/invitation_landing.html", {"invitation": invitation})
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+        except services.InvitationError as error:
+            return render(
+                request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
+            )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("account_email")
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        messages.success(
+            request, _("Welcome to %(name)s!") % {"name": invitation.organisation.name}
+        )
+        return redirect(invitation.organisation)
+    return render(
+        request, "members/invitation_confirm.html", {"invitation": invitation, "token": token}
+    )
+
+
+# ---------------------------------------------------------------------------
+# Profile
+# ---------------------------------------------------------------------------
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = services.profile_for(user)  # type: ignore[arg-type]
+    initial = {
+        "display_name": user.display_name,  # type: ignore[union-attr]
+        "language": user.language,  # type: ignore[union-attr]
+        "bio": profile.bio,
+        "region": profile.region,
+        "themes": list(profile.themes.all()),
+        **{field: getattr(profile, field) for field in ProfileForm.VISIBILITY_FIELDS},
+    }
+    form = ProfileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.profile_update(
+            user=user,  # type: ignore[arg-type]
+            display_name=data["display_name"],
+            language=data["language"],
+            bio=data["bio"],
+            region=data["region"],
+            themes=data["themes"],
+            avatar=data["avatar"],
+            remove_avatar=data["remove_avatar"],
+            visibility={field: data[field] for field in ProfileForm.VISIBILITY_FIELDS},
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("members:profile_edit")
+    return render(request, "members/profile_form.html", {"form": form, "profile": profile})

@@ -244,9 +244,11 @@ SECURE_CSP = {
 # Third party: allauth, taggit
 # ---------------------------------------------------------------------------
 
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -254,6 +256,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Breinaald] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name an authenticator app shows next to the code; without it allauth would use
+# the host name (no django.contrib.sites here). Same variable as SITE_NAME below.
+MFA_TOTP_ISSUER = env_str("SITE_NAME", "Breinaald")
 TAGGIT_CASE_INSENSITIVE = True
 
 # ---------------------------------------------------------------------------
@@ -261,6 +267,10 @@ TAGGIT_CASE_INSENSITIVE = True
 # ---------------------------------------------------------------------------
 
 SITE_NAME = env_str("SITE_NAME", "Breinaald")
+# The public address, for links in emails, feeds and the embeddable badge.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
 SITE_REGION = env_str("SITE_REGION", "")
 
 LOGGING = {

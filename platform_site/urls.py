@@ -4,11 +4,13 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from django.views.static import serve
 
 from core import views as core_views
+from initiatives.sitemaps import sitemaps
 from platform_site import views
 
 admin.site.site_header = settings.SITE_NAME
@@ -18,6 +20,12 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
 ]
 
 # Dutch lives at the root; English under /en/.

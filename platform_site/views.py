@@ -10,8 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from initiatives import queries as initiative_queries
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    context: dict[str, Any] = {}
+    context: dict[str, Any] = {
+        "open_challenges": initiative_queries.open_challenges(limit=3),
+        "recent_stories": initiative_queries.recent_stories(limit=3),
+        "recent_initiatives": initiative_queries.recent_initiatives(limit=6),
+    }
     return render(request, "home.html", context)

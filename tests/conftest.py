@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
+from django.utils import translation
 
 from members.models import MembershipRole, Organisation, User
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -23,10 +25,12 @@ def _isolated_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _static_manifest() -> None:
-    """Hashed static names need a manifest; `make test` builds it, a bare pytest run here."""
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+def _static_manifest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hashed static names need a manifest: collect once per run into a private folder,
+    so the manifest is never stale and parallel runs never share one."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         call_command("collectstatic", interactive=False, verbosity=0)
+        yield
 
 
 @pytest.fixture
@@ -78,3 +82,10 @@ def staff(db: None) -> User:
 @pytest.fixture
 def superuser(db: None) -> User:
     return UserFactory(display_name="Sam Beheer", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English, for tests that match on a service's message text."""
+    with translation.override("en"):
+        yield

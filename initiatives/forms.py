@@ -1,0 +1,185 @@
+"""Forms members fill in to write challenges, initiatives and stories."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from core.images import prepare_image
+from core.models import Theme
+from initiatives.models import (
+    Challenge,
+    ImpactFigure,
+    Initiative,
+    InitiativeUpdate,
+    PartnerRole,
+    PublicationStatus,
+    ResourceKind,
+    Story,
+)
+from members.models import Organisation, OrganisationKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+        return obj.label
+
+
+class CoverFormMixin(forms.ModelForm):  # type: ignore[type-arg]
+    """A cover upload is validated and re-encoded here; the service stores it."""
+
+    cover_upload = forms.ImageField(label=_("Cover image"), required=False)
+    remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
+
+    def clean_cover_upload(self) -> Any:
+        upload: UploadedFile | None = self.cleaned_data.get("cover_upload")
+        return prepare_image(upload) if upload else None
+
+    def values(self) -> dict[str, Any]:
+        values = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        if self.cleaned_data.get("cover_upload"):
+            values["cover"] = self.cleaned_data["cover_upload"]
+        elif self.cleaned_data.get("remove_cover"):
+            values["cover"] = False
+        return values
+
+
+class ChallengeForm(CoverFormMixin):
+    themes = ThemeChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stakeholder_kinds = forms.MultipleChoiceField(
+        label=_("Kinds of organisations needed"),
+        choices=OrganisationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    resources_needed = forms.MultipleChoiceField(
+        label=_("Resources needed"),
+        choices=ResourceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "region",
+            "themes",
+            "stakeholder_kinds",
+            "resources_needed",
+            "status",
+            "deadline",
+            "cover_alt",
+        ]
+        widgets = {"deadline": DateInput()}
+
+
+class InitiativeForm(CoverFormMixin):
+    themes = ThemeChoiceField(
+        label=_("Themes"),
+        queryset=Theme.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    challenges = forms.ModelMultipleChoiceField(
+        label=_("Challenges it works on"),
+        queryset=Challenge.objects.published().order_by("title"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "tagline",
+            "description",
+            "region",
+            "themes",
+            "challenges",
+            "stage",
+            "start_date",
+            "website",
+            "cover_alt",
+        ]
+        widgets = {"start_date": DateInput()}
+
+
+class StoryForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Story
+        fields = [
+            "title",
+            "summary",
+            "problem",
+            "coalition",
+            "what_worked",
+            "what_did_not",
+            "lessons",
+            "results",
+            "is_celebration",
+        ]
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+
+
+class OrganisationChoiceForm(forms.Form):
+    """Pick which of your organisations writes the new item."""
+
+    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].to_field_name = "slug"  # type: ignore[attr-defined]
+
+
+class PartnerForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.listed().order_by("name"),
+        to_field_name="slug",
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices)
+
+
+class ImpactFigureForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ImpactFigure
+        fields = ["label", "number", "unit"]
+
+
+class UpdateForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = InitiativeUpdate
+        fields = ["title", "happened_on", "body"]
+        widgets = {"happened_on": DateInput()}
+
+
+class PictureForm(forms.Form):
+    image = forms.ImageField(label=_("Picture"))
+    caption = forms.CharField(label=_("Caption"), max_length=200)
+
+    def clean_image(self) -> Any:
+        return prepare_image(self.cleaned_data["image"])
+
+
+__all__ = ["PublicationStatus"]

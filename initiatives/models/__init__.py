@@ -1,0 +1,40 @@
+"""Challenges, initiatives and stories. A package: the models outgrew one module."""
+
+from initiatives.models.base import (
+    SEARCH_CONFIG,
+    ChallengeStatus,
+    InitiativeStage,
+    PartnerRole,
+    PublicationStatus,
+    ResourceKind,
+)
+from initiatives.models.challenges import Challenge, ThemedChallenge
+from initiatives.models.initiatives import (
+    ImpactFigure,
+    Initiative,
+    InitiativeImage,
+    InitiativePartner,
+    InitiativeUpdate,
+    ThemedInitiative,
+)
+from initiatives.models.search import SearchTerm
+from initiatives.models.stories import Story
+
+__all__ = [
+    "SEARCH_CONFIG",
+    "Challenge",
+    "ChallengeStatus",
+    "ImpactFigure",
+    "Initiative",
+    "InitiativeImage",
+    "InitiativePartner",
+    "InitiativeStage",
+    "InitiativeUpdate",
+    "PartnerRole",
+    "PublicationStatus",
+    "ResourceKind",
+    "SearchTerm",
+    "Story",
+    "ThemedChallenge",
+    "ThemedInitiative",
+]

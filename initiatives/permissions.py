@@ -1,0 +1,109 @@
+"""Who may do what with challenges, initiatives and stories; one access helper per resource.
+
+Members of the owning organisation (the problem owner, the lead organisation, or the story's
+initiative's lead) write and edit drafts; an owner or admin of that organisation submits,
+edits what is submitted or published, and archives. Editors (staff) publish and archive.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
+from members.models import ADMIN_ROLES, Membership, Organisation, User
+
+Item = Challenge | Initiative | Story
+T = TypeVar("T", bound=Model)
+
+
+def role_in(user: User | None, organisation: Organisation) -> str | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(organisation=organisation, user=user)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def is_editor(user: User | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_staff)
+
+
+def can_create_for(user: User | None, organisation: Organisation) -> bool:
+    return organisation.is_public and role_in(user, organisation) is not None
+
+
+def can_edit(user: User | None, item: Item, *, role: str | None = None) -> bool:
+    role = role if role is not None else role_in(user, item.organisation)
+    if role is None:
+        return False
+    if item.publication_status == PublicationStatus.DRAFT:
+        return True
+    return item.publication_status != PublicationStatus.ARCHIVED and role in ADMIN_ROLES
+
+
+def can_submit(user: User | None, item: Item, *, role: str | None = None) -> bool:
+    role = role if role is not None else role_in(user, item.organisation)
+    return item.publication_status == PublicationStatus.DRAFT and role in ADMIN_ROLES
+
+
+def can_publish(user: User | None, item: Item) -> bool:
+    return is_editor(user) and item.publication_status in (
+        PublicationStatus.SUBMITTED,
+        PublicationStatus.ARCHIVED,
+    )
+
+
+def can_archive(user: User | None, item: Item, *, role: str | None = None) -> bool:
+    if item.publication_status == PublicationStatus.ARCHIVED:
+        return False
+    if is_editor(user):
+        return True
+    role = role if role is not None else role_in(user, item.organisation)
+    return role in ADMIN_ROLES
+
+
+def can_view(user: User | None, item: Item) -> bool:
+    """Published items are public; anything else only for the owning organisation and editors."""
+    if item.publication_status == PublicationStatus.PUBLISHED:
+        return True
+    return is_editor(user) or role_in(user, item.organisation) is not None
+
+
+def can_confirm_partnership(user: User | None, partnership: InitiativePartner) -> bool:
+    return role_in(user, partnership.organisation) in ADMIN_ROLES
+
+
+def can_remove_partnership(user: User | None, partnership: InitiativePartner) -> bool:
+    """The lead's members take a partner off; the partner's admins decline or leave."""
+    return role_in(user, partnership.initiative.lead) is not None or can_confirm_partnership(
+        user, partnership
+    )
+
+
+def get_item_for_editing(request: HttpRequest, model: type[T], slug: str) -> T:
+    """The item when the requester may edit it: 404 for outsiders, 403 for members who may not."""
+    item = get_object_or_404(model, slug=slug)
+    user = request.user if request.user.is_authenticated else None
+    role = role_in(user, item.organisation)  # type: ignore[attr-defined,arg-type]
+    if role is None and not is_editor(user):  # type: ignore[arg-type]
+        raise Http404
+    if not can_edit(user, item, role=role):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return item
+
+
+def get_item_for_member(request: HttpRequest, model: type[T], slug: str) -> tuple[T, str | None]:
+    """The item and the requester's role in its organisation; 404 unless member or editor."""
+    item = get_object_or_404(model, slug=slug)
+    user = request.user if request.user.is_authenticated else None
+    role = role_in(user, item.organisation)  # type: ignore[attr-defined,arg-type]
+    if role is None and not is_editor(user):  # type: ignore[arg-type]
+        raise Http404
+    return item, role

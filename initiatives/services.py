@@ -1,0 +1,393 @@
+"""Use cases for challenges, initiatives and stories: write, move between states, partner up.
+
+Every function is keyword-only and runs in one transaction; it checks the rule it enforces
+(views check first, for a friendly answer, but the rule lives here).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from core.images import delete_image, make_renditions
+from core.markdown import markdown_to_text
+from initiatives import permissions
+from initiatives.models import (
+    Challenge,
+    ImpactFigure,
+    Initiative,
+    InitiativeImage,
+    InitiativePartner,
+    InitiativeUpdate,
+    PartnerRole,
+    PublicationStatus,
+    SearchTerm,
+    Story,
+)
+from members.models import Organisation, User
+
+Item = Challenge | Initiative | Story
+
+# Path segments the URLs use next to slugs; a title may never take them.
+RESERVED_SLUGS = {"nieuw", "mijn", "feed", "atom", "zoeken"}
+COVER_KIND = "cover"
+GALLERY_KIND = "gallery"
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+def unique_slug(model: type[Model], title: str, *, exclude_pk: int | None = None) -> str:
+    base = (slugify(title) or "item")[:150].strip("-") or "item"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-1"
+    taken = set(
+        model._default_manager.filter(slug__startswith=base)  # type: ignore[attr-defined]
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    slug, counter = base, 2
+    while slug in taken:
+        slug, counter = f"{base}-{counter}", counter + 1
+    return slug
+
+
+def normalise_word(word: str) -> str:
+    """Lower case without accents: how the typo vocabulary stores words."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+WORD_RE = re.compile(r"[^\W\d_]{4,60}")
+
+
+def words_of(text: str) -> set[str]:
+    return set(WORD_RE.findall(normalise_word(text)))
+
+
+def search_terms_add(*, text: str) -> None:
+    """Add the words of public text to the typo-correction vocabulary."""
+    words = words_of(text)
+    if words:
+        SearchTerm.objects.bulk_create(
+            [SearchTerm(word=word) for word in words], ignore_conflicts=True
+        )
+
+
+def public_text(item: Item) -> str:
+    parts = [item.title, getattr(item, "tagline", ""), getattr(item, "summary", "")]
+    return " ".join([*parts, item.build_search_text()])
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _set_cover(item: Challenge | Initiative, cover: File[Any] | bool | None) -> None:
+    """Store a cover prepared by core.images.prepare_image; ``False`` removes the cover."""
+    if cover is None or cover is True:
+        return
+    old_name = item.cover.name or ""
+    if cover is False:
+        item.cover = None  # type: ignore[assignment]
+    else:
+        item.cover.save(cover.name or "cover.jpg", cover, save=False)
+    item.save(update_fields=["cover"])
+    if item.cover:
+        make_renditions(item.cover, COVER_KIND)
+    if old_name and old_name != item.cover.name:
+        old = FieldFile(item, item._meta.get_field("cover"), old_name)  # type: ignore[arg-type]
+        transaction.on_commit(lambda: delete_image(old, COVER_KIND))
+
+
+def _apply(item: Model, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[str, Any]:
+    """Set plain fields on ``item``; return the many-to-many values for after the save."""
+    later: dict[str, Any] = {}
+    for name, value in values.items():
+        if name in m2m or name == "cover":
+            later[name] = value
+        else:
+            setattr(item, name, value)
+    return later
+
+
+def _after_save(item: Item, later: Mapping[str, Any]) -> None:
+    if "themes" in later:
+        item.themes.set(list(later["themes"]))
+    if "challenges" in later and isinstance(item, Initiative):
+        item.challenges.set(list(later["challenges"]))
+    if "cover" in later and not isinstance(item, Story):
+        _set_cover(item, later["cover"])
+    if item.is_published:
+        search_terms_add(text=public_text(item))
+
+
+# ---------------------------------------------------------------------------
+# Writing drafts
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def challenge_create(*, by: User, owner: Organisation, values: Mapping[str, Any]) -> Challenge:
+    """A new draft challenge of ``owner``, written by one of its members."""
+    _require(permissions.can_create_for(by, owner))
+    challenge = Challenge(owner=owner, created_by=by)
+    later = _apply(challenge, values, m2m={"themes"})
+    challenge.slug = unique_slug(Challenge, challenge.title)
+    challenge.save()
+    _after_save(challenge, later)
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, by: User, values: Mapping[str, Any]) -> Challenge:
+    _require(permissions.can_edit(by, challenge))
+    later = _apply(challenge, values, m2m={"themes"})
+    challenge.save()
+    _after_save(challenge, later)
+    return challenge
+
+
+@transaction.atomic
+def initiative_create(*, by: User, lead: Organisation, values: Mapping[str, Any]) -> Initiative:
+    """A new draft initiative led by ``lead``, written by one of its members."""
+    _require(permissions.can_create_for(by, lead))
+    initiative = Initiative(lead=lead, created_by=by)
+    later = _apply(initiative, values, m2m={"themes", "challenges"})
+    initiative.slug = unique_slug(Initiative, initiative.title)
+    initiative.save()
+    _after_save(initiative, later)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, by: User, values: Mapping[str, Any]) -> Initiative:
+    _require(permissions.can_edit(by, initiative))
+    later = _apply(initiative, values, m2m={"themes", "challenges"})
+    initiative.save()
+    _after_save(initiative, later)
+    return initiative
+
+
+@transaction.atomic
+def story_create(*, by: User, initiative: Initiative, values: Mapping[str, Any]) -> Story:
+    """A new draft story about ``initiative``, written by a member of its lead organisation."""
+    _require(permissions.can_create_for(by, initiative.lead))
+    story = Story(initiative=initiative, author=by)
+    _apply(story, values, m2m=())
+    story.slug = unique_slug(Story, story.title)
+    story.save()
+    return story
+
+
+@transaction.atomic
+def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
+    _require(permissions.can_edit(by, story))
+    _apply(story, values, m2m=())
+    story.save()
+    if story.is_published:
+        search_terms_add(text=public_text(story))
+    return story
+
+
+# ---------------------------------------------------------------------------
+# Publishing states: draft → submitted → published → archived (→ published again)
+# ---------------------------------------------------------------------------
+
+
+def _submit(item: Item, by: User) -> None:
+    _require(permissions.can_submit(by, item))
+    item.publication_status = PublicationStatus.SUBMITTED
+    item.submitted_at = timezone.now()
+    item.save(update_fields=["publication_status", "submitted_at", "updated_at"])
+
+
+def _publish(item: Item, by: User) -> None:
+    _require(permissions.can_publish(by, item))
+    item.publication_status = PublicationStatus.PUBLISHED
+    item.published_at = item.published_at or timezone.now()  # a republished item keeps its date
+    item.archived_at = None
+    item.save(update_fields=["publication_status", "published_at", "archived_at", "updated_at"])
+    search_terms_add(text=public_text(item))
+
+
+def _archive(item: Item, by: User) -> None:
+    _require(permissions.can_archive(by, item))
+    item.publication_status = PublicationStatus.ARCHIVED
+    item.archived_at = timezone.now()
+    item.save(update_fields=["publication_status", "archived_at", "updated_at"])
+
+
+@transaction.atomic
+def challenge_submit(*, challenge: Challenge, by: User) -> None:
+    """An admin of the problem owner asks the editors to publish the challenge."""
+    _submit(challenge, by)
+
+
+@transaction.atomic
+def challenge_publish(*, challenge: Challenge, by: User) -> None:
+    """An editor publishes a submitted (or archived) challenge."""
+    _publish(challenge, by)
+
+
+@transaction.atomic
+def challenge_archive(*, challenge: Challenge, by: User) -> None:
+    _archive(challenge, by)
+
+
+@transaction.atomic
+def initiative_submit(*, initiative: Initiative, by: User) -> None:
+    """An admin of the lead organisation asks the editors to publish the initiative."""
+    _submit(initiative, by)
+
+
+@transaction.atomic
+def initiative_publish(*, initiative: Initiative, by: User) -> None:
+    _publish(initiative, by)
+
+
+@transaction.atomic
+def initiative_archive(*, initiative: Initiative, by: User) -> None:
+    _archive(initiative, by)
+
+
+@transaction.atomic
+def story_submit(*, story: Story, by: User) -> None:
+    _submit(story, by)
+
+
+@transaction.atomic
+def story_publish(*, story: Story, by: User) -> None:
+    """An editor publishes a story; its initiative must be public first."""
+    if not story.initiative.is_published:
+        raise ValidationError(
+            _("Publish the initiative first: a story cannot be public on its own."),
+            code="initiative_not_published",
+        )
+    _publish(story, by)
+
+
+@transaction.atomic
+def story_archive(*, story: Story, by: User) -> None:
+    _archive(story, by)
+
+
+# ---------------------------------------------------------------------------
+# Partners: public only once the partner organisation's admin confirms
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def initiative_partner_add(
+    *, initiative: Initiative, organisation: Organisation, role: str, by: User
+) -> InitiativePartner:
+    """A member of the lead names a partner; an admin of that partner confirms at once."""
+    _require(permissions.role_in(by, initiative.lead) is not None)
+    if role not in PartnerRole.values:
+        raise ValidationError(_("Choose a role."), code="invalid_role")
+    if organisation.pk == initiative.lead_id:
+        raise ValidationError(
+            _("The lead organisation is already part of the initiative."), code="lead"
+        )
+    if not organisation.is_public:
+        raise ValidationError(_("This organisation cannot be added."), code="not_public")
+    partnership, created = InitiativePartner.objects.get_or_create(
+        initiative=initiative,
+        organisation=organisation,
+        defaults={"role": role, "added_by": by},
+    )
+    if not created:
+        raise ValidationError(_("This organisation is already a partner."), code="duplicate")
+    if permissions.role_in(by, organisation) in ("owner", "admin"):
+        partnership.confirmed_at = timezone.now()
+        partnership.confirmed_by = by
+        partnership.save(update_fields=["confirmed_at", "confirmed_by"])
+    return partnership
+
+
+@transaction.atomic
+def initiative_partner_confirm(*, partnership: InitiativePartner, by: User) -> None:
+    """An admin of the partner organisation agrees to be shown as a partner."""
+    _require(permissions.can_confirm_partnership(by, partnership))
+    if partnership.confirmed_at is None:
+        partnership.confirmed_at = timezone.now()
+        partnership.confirmed_by = by
+        partnership.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
+@transaction.atomic
+def initiative_partner_remove(*, partnership: InitiativePartner, by: User) -> None:
+    """The lead takes a partner off, or the partner declines or leaves."""
+    _require(permissions.can_remove_partnership(by, partnership))
+    partnership.delete()
+
+
+# ---------------------------------------------------------------------------
+# Figures, updates and gallery pictures
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def impact_figure_add(
+    *, initiative: Initiative, by: User, label: str, number: Any, unit: str = ""
+) -> ImpactFigure:
+    _require(permissions.can_edit(by, initiative))
+    position = initiative.impact_figures.count()
+    return ImpactFigure.objects.create(
+        initiative=initiative, label=label, number=number, unit=unit, position=position
+    )
+
+
+@transaction.atomic
+def impact_figure_remove(*, figure: ImpactFigure, by: User) -> None:
+    _require(permissions.can_edit(by, figure.initiative))
+    figure.delete()
+
+
+@transaction.atomic
+def initiative_update_add(
+    *, initiative: Initiative, by: User, title: str, body: str, happened_on: Any
+) -> InitiativeUpdate:
+    """A new entry on the timeline; it counts as public text once the initiative is public."""
+    _require(permissions.can_edit(by, initiative))
+    update = InitiativeUpdate.objects.create(
+        initiative=initiative, title=title, body=body, happened_on=happened_on, author=by
+    )
+    if initiative.is_published:
+        search_terms_add(text=f"{title} {markdown_to_text(body)}")
+    return update
+
+
+@transaction.atomic
+def initiative_image_add(
+    *, initiative: Initiative, by: User, image: File[Any], caption: str
+) -> InitiativeImage:
+    _require(permissions.can_edit(by, initiative))
+    picture = InitiativeImage(
+        initiative=initiative, caption=caption, position=initiative.images.count()
+    )
+    picture.image.save(image.name or "picture.jpg", image, save=False)
+    picture.save()
+    make_renditions(picture.image, GALLERY_KIND)
+    return picture
+
+
+@transaction.atomic
+def initiative_image_remove(*, picture: InitiativeImage, by: User) -> None:
+    _require(permissions.can_edit(by, picture.initiative))
+    field_file = picture.image
+    picture.delete()
+    transaction.on_commit(lambda: delete_image(field_file, GALLERY_KIND))

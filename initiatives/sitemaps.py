@@ -1,0 +1,69 @@
+"""sitemap.xml: published initiatives, challenges and stories, plus the pages that list them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from initiatives.models import Challenge, Initiative, Story
+
+
+class PublishedSitemap(Sitemap):  # type: ignore[type-arg]
+    model: Any = Initiative
+    changefreq = "weekly"
+    limit = 5000
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self) -> Any:
+        return (
+            self.model.objects.published()
+            .only("slug", "updated_at")
+            .order_by("-published_at", "-slug")
+        )
+
+    def lastmod(self, item: Any) -> datetime:
+        return item.updated_at
+
+
+class InitiativeSitemap(PublishedSitemap):
+    model = Initiative
+    priority = 0.8
+
+
+class ChallengeSitemap(PublishedSitemap):
+    model = Challenge
+    priority = 0.7
+
+
+class StorySitemap(PublishedSitemap):
+    model = Story
+    priority = 0.7
+
+
+class ListSitemap(Sitemap):  # type: ignore[type-arg]
+    changefreq = "daily"
+    priority = 0.5
+    i18n = True
+
+    def items(self) -> list[str]:
+        return [
+            "initiatives:initiative_list",
+            "initiatives:challenge_list",
+            "initiatives:story_list",
+        ]
+
+    def location(self, item: str) -> str:  # type: ignore[override]
+        return reverse(item)
+
+
+sitemaps = {
+    "lists": ListSitemap,
+    "initiatives": InitiativeSitemap,
+    "challenges": ChallengeSitemap,
+    "stories": StorySitemap,
+}

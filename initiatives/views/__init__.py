@@ -1,0 +1,1 @@
+"""Views: public browsing (browse.py) and members writing (write.py)."""

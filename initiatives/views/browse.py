@@ -1,0 +1,167 @@
+"""Public pages: lists with facets, detail pages, theme and region pages, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from core.models import Region, Theme
+from initiatives import permissions, queries
+from initiatives.models import ChallengeStatus, InitiativeStage
+from initiatives.search import KINDS, MAX_PAGES, search
+
+
+def _viewer(request: HttpRequest) -> Any:
+    return request.user if request.user.is_authenticated else None
+
+
+def _list_context(request: HttpRequest, page: queries.Page, filters: Any) -> dict[str, Any]:
+    querystring = request.GET.copy()
+    querystring.pop("na", None)
+    return {
+        "page": page,
+        "filters": filters,
+        "querystring": querystring.urlencode(),
+        **queries.facet_options(),
+    }
+
+
+@require_GET
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.ListFilters.from_query(request.GET, stages=InitiativeStage.values)
+    page = queries.initiative_list(filters)
+    return render(
+        request, "initiatives/initiative_list.html", _list_context(request, page, filters)
+    )
+
+
+@require_GET
+def challenge_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.ListFilters.from_query(request.GET, stages=ChallengeStatus.values)
+    page = queries.challenge_list(filters)
+    return render(request, "initiatives/challenge_list.html", _list_context(request, page, filters))
+
+
+@require_GET
+def story_list(request: HttpRequest) -> HttpResponse:
+    filters = queries.ListFilters.from_query(request.GET, stages=[])
+    page = queries.story_list(filters)
+    return render(request, "initiatives/story_list.html", _list_context(request, page, filters))
+
+
+def _check_visible(request: HttpRequest, item: Any) -> None:
+    """Unpublished items exist only for their organisation's members and the editors."""
+    if item is None:
+        raise Http404
+    if item.is_published:
+        return
+    if getattr(item, "viewer_role", None) is None and not permissions.is_editor(_viewer(request)):
+        raise Http404
+
+
+def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
+    user = _viewer(request)
+    role = getattr(item, "viewer_role", None)
+    if user is None:
+        return {}
+    return {
+        "can_edit": permissions.can_edit(user, item, role=role),
+        "can_submit": permissions.can_submit(user, item, role=role),
+        "can_publish": permissions.can_publish(user, item),
+        "can_archive": (role is not None or user.is_staff)
+        and permissions.can_archive(user, item, role=role),
+        "is_member": role is not None,
+    }
+
+
+@require_GET
+def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = queries.initiative_detail(slug, _viewer(request))
+    _check_visible(request, initiative)
+    return render(
+        request,
+        "initiatives/initiative_detail.html",
+        {"initiative": initiative, **_actions(request, initiative)},
+    )
+
+
+@require_GET
+def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = queries.challenge_detail(slug, _viewer(request))
+    _check_visible(request, challenge)
+    return render(
+        request,
+        "initiatives/challenge_detail.html",
+        {"challenge": challenge, **_actions(request, challenge)},
+    )
+
+
+@require_GET
+def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    story = queries.story_detail(slug, _viewer(request))
+    _check_visible(request, story)
+    assert story is not None
+    if story.is_published and not story.initiative.is_published:
+        raise Http404
+    return render(
+        request, "initiatives/story_detail.html", {"story": story, **_actions(request, story)}
+    )
+
+
+@require_GET
+def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    theme = get_object_or_404(Theme, slug=slug)
+    return render(
+        request,
+        "initiatives/theme_detail.html",
+        {"theme": theme, **queries.theme_overview(theme)},
+    )
+
+
+@require_GET
+def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    region = get_object_or_404(Region, slug=slug)
+    return render(
+        request,
+        "initiatives/region_detail.html",
+        {"region": region, **queries.region_overview(region)},
+    )
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "")
+    kind = request.GET.get("soort", "")
+    try:
+        page = int(request.GET.get("pagina", "1"))
+    except ValueError:
+        page = 1
+    results = search(text, kind=kind, page=page) if text.strip() else None
+    querystring = request.GET.copy()
+    querystring.pop("pagina", None)
+    return render(
+        request,
+        "initiatives/search.html",
+        {
+            "results": results,
+            "text": text.strip()[:200],
+            "kind": kind if kind in KINDS else "",
+            "kinds": [(key, label) for key, (_value, label) in KINDS.items()],
+            "querystring": querystring.urlencode(),
+            "max_pages": MAX_PAGES,
+        },
+    )
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "initiatives/workspace.html",
+        queries.workspace(request.user),  # type: ignore[arg-type]
+    )

@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+
+from core.images import prepare_image
+from core.models import Region, Theme
+from members.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+    kvk_validator,
+)
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+        return obj.label
+
+
+class ImageUploadField(forms.ImageField):
+    """An image upload, checked and re-encoded by core.images (no EXIF, fresh name)."""
+
+    def clean(self, data: Any, initial: Any = None) -> ContentFile[bytes] | None:  # type: ignore[override]
+        upload = super().clean(data, initial)
+        if not upload or upload is initial:
+            return None
+        return prepare_image(upload)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    kvk_number = forms.CharField(
+        label=_("KvK number"),
+        max_length=8,
+        required=False,
+        validators=[kvk_validator],
+        help_text=_("The 8-digit number in the Dutch Chamber of Commerce register, if any."),
+    )
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Needed to verify the organisation through an address on its domain."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=10_000,
+        help_text=_("Markdown: **bold**, *italic*, lists and links."),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    themes = ThemeChoiceField(label=_("Themes"), queryset=Theme.objects.all(), required=False)
+    open_to_cooperation = forms.BooleanField(
+        label=_("Open to cooperation"),
+        required=False,
+        initial=True,
+        help_text=_("Other parties may ask to be introduced to you."),
+    )
+    logo = ImageUploadField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP. Shown once the organisation is verified."),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    def __init__(self, *args: Any, instance: Organisation | None = None, **kwargs: Any) -> None:
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": instance.name,
+                "kind": instance.kind,
+                "kvk_number": instance.kvk_number,
+                "website": instance.website,
+                "description": instance.description,
+                "region": instance.region,
+                "themes": list(instance.themes.all()),
+                "open_to_cooperation": instance.open_to_cooperation,
+            }
+        super().__init__(*args, **kwargs)
+        if instance is None or not instance.logo:
+            del self.fields["remove_logo"]
+
+    def clean_kvk_number(self) -> str:
+        number = self.cleaned_data["kvk_number"].strip()
+        if number:
+            duplicates = Organisation.objects.filter(kvk_number=number)
+            if self.instance is not None:
+                duplicates = duplicates.exclude(pk=self.instance.pk)
+            if duplicates.exists():
+                raise forms.ValidationError(
+                    _("An organisation with this KvK number is already registered."),
+                    code="duplicate_kvk",
+                )
+        return number
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
+    )
+
+    def __init__(self, *args: Any, inviter_role: str = MembershipRole.ADMIN, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if inviter_role != MembershipRole.OWNER:
+            self.fields["role"].choices = [
+                choice for choice in MembershipRole.choices if choice[0] != MembershipRole.OWNER
+            ]
+
+
+class MembershipChoiceForm(forms.Form):
+    """Picks one membership of the organisation (for role changes, removal, transfer)."""
+
+    membership = forms.ModelChoiceField(queryset=Membership.objects.none())
+    role = forms.ChoiceField(choices=MembershipRole.choices, required=False)
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = organisation.memberships.all()  # type: ignore[attr-defined]
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the admins (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class DomainEmailForm(forms.Form):
+    email = forms.EmailField(label=_("Email address on your website's domain"))
+
+
+class DomainCodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code from the email"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has six digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=100)
+    language = forms.ChoiceField(label=_("Language for emails"))
+    bio = forms.CharField(
+        label=_("Short bio"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.all(), required=False
+    )
+    themes = ThemeChoiceField(
+        label=_("Themes of interest"), queryset=Theme.objects.all(), required=False
+    )
+    avatar = ImageUploadField(label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP."))
+    remove_avatar = forms.BooleanField(label=_("Remove the avatar"), required=False)
+    is_public = forms.BooleanField(
+        label=_("Public profile"),
+        required=False,
+        help_text=_("Show a profile page that anyone can see. Your email address is never shown."),
+    )
+    show_avatar = forms.BooleanField(label=_("Show my avatar"), required=False)
+    show_bio = forms.BooleanField(label=_("Show my bio"), required=False)
+    show_region = forms.BooleanField(label=_("Show my region"), required=False)
+    show_themes = forms.BooleanField(label=_("Show my themes"), required=False)
+    show_organisations = forms.BooleanField(label=_("Show my organisations"), required=False)
+
+    VISIBILITY_FIELDS = (
+        "is_public",
+        "show_avatar",
+        "show_bio",
+        "show_region",
+        "show_themes",
+        "show_organisations",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = settings.LANGUAGES
+
+
+class SignupExtraForm(forms.Form):
+    """Extra sign-up field for allauth (ACCOUNT_SIGNUP_FORM_CLASS): the public display name."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=100,
+        help_text=_("Shown to others, for example on your organisation's page."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def signup(self, request: Any, user: Any) -> None:
+        user.display_name = self.cleaned_data["display_name"]
+        user.save(update_fields=["display_name"])

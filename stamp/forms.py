@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from stamp.models import Claim
+
+
+class ClaimForm(forms.Form):
+    """Agreeing to one charter version; the version travels along so a new one is noticed."""
+
+    charter_version = forms.IntegerField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("We have read the charter and agree to it."),
+        required=True,
+        error_messages={"required": _("Tick the box to agree to the charter.")},
+    )
+    statement = forms.CharField(
+        label=Claim._meta.get_field("statement").verbose_name,
+        help_text=Claim._meta.get_field("statement").help_text,
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 500}),
+    )
+
+
+class ConfirmCharterForm(forms.Form):
+    charter_version = forms.IntegerField(widget=forms.HiddenInput)
+    agree = forms.BooleanField(
+        label=_("We have read the new version and agree to it."),
+        required=True,
+        error_messages={"required": _("Tick the box to agree to the new version.")},
+    )
+
+
+class ReasonForm(forms.Form):
+    """The reason an editor gives for approving, revoking or reinstating claims."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("Recorded in the history. A reason for revoking is shown publicly."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+    )

@@ -1,0 +1,324 @@
+"""The stamp: a versioned charter, the claims organisations make on it, and their history."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organisation, OrganisationStatus
+
+# Defaults when the project settings do not name them (read with getattr, see README).
+DEFAULT_GRACE_DAYS = 30
+DEFAULT_REMINDER_DAYS = 7
+
+
+def _verification_code() -> str:
+    """192 random bits, URL-safe: a verification address cannot be guessed."""
+    return secrets.token_urlsafe(24)
+
+
+class CharterQuerySet(models.QuerySet["Charter"]):
+    def published(self) -> CharterQuerySet:
+        return self.filter(published_at__isnull=False, version__isnull=False)
+
+    def current(self) -> Charter | None:
+        """The newest published version, or None before the first one is published."""
+        return self.published().order_by("-version").first()
+
+
+class Charter(models.Model):
+    """One version of the aims an organisation agrees to when it claims the stamp.
+
+    Editors write a draft; publishing gives it the next version number and freezes it,
+    so that what a carrier once agreed to stays readable exactly as it was.
+    """
+
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True, unique=True)
+    title = models.CharField(_("title"), max_length=150)
+    summary = models.TextField(
+        _("summary"),
+        max_length=500,
+        help_text=_("One or two sentences: what the stamp stands for."),
+    )
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists and links."))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CharterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("charter version")
+        verbose_name_plural = _("charter versions")
+        ordering = ["-version", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(version__isnull=True, published_at__isnull=True)
+                | models.Q(version__isnull=False, published_at__isnull=False),
+                name="stamp_charter_published_has_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.version is None:
+            return _("%(title)s (draft)") % {"title": self.title}
+        return _("%(title)s, version %(version)s") % {"title": self.title, "version": self.version}
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def get_absolute_url(self) -> str:
+        return reverse("stamp:charter_detail", kwargs={"version": self.version})
+
+
+class StampSettings(models.Model):
+    """Site-wide rules for the stamp; one row, edited by editors in the admin."""
+
+    claims_need_approval = models.BooleanField(
+        _("claims need an editor's approval"),
+        default=False,
+        help_text=_("Off: a claim is active at once. On: it waits until an editor approves it."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("days to confirm a new charter version"),
+        default=DEFAULT_GRACE_DAYS,
+        help_text=_("After this many days an unconfirmed claim lapses."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the deadline"), default=DEFAULT_REMINDER_DAYS
+    )
+
+    class Meta:
+        verbose_name = _("stamp settings")
+        verbose_name_plural = _("stamp settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="stamp_settings_singleton"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Stamp settings"))
+
+    @classmethod
+    def load(cls) -> StampSettings:
+        """The one row, created with the defaults from the project settings on first use."""
+        found, _created = cls.objects.get_or_create(
+            pk=1,
+            defaults={
+                "claims_need_approval": getattr(settings, "STAMP_CLAIMS_NEED_APPROVAL", False),
+                "grace_days": getattr(settings, "STAMP_GRACE_DAYS", DEFAULT_GRACE_DAYS),
+                "reminder_days": getattr(settings, "STAMP_REMINDER_DAYS", DEFAULT_REMINDER_DAYS),
+            },
+        )
+        return found
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    ACTIVE = "active", _("Active")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the organisation")
+    LAPSED = "lapsed", _("Lapsed")
+    REVOKED = "revoked", _("Revoked by the editors")
+
+
+OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.ACTIVE)
+ENDED_STATUSES = (ClaimStatus.WITHDRAWN, ClaimStatus.LAPSED, ClaimStatus.REVOKED)
+# Shown instead of "active" while the organisation itself is suspended or archived.
+SUSPENDED = "suspended"
+
+
+class ClaimQuerySet(models.QuerySet["Claim"]):
+    def open(self) -> ClaimQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def carrying(self) -> ClaimQuerySet:
+        """Claims that show as active: the claim is active and the organisation verified."""
+        return self.filter(
+            status=ClaimStatus.ACTIVE, organisation__status=OrganisationStatus.VERIFIED
+        )
+
+    def awaiting_confirmation(self) -> ClaimQuerySet:
+        return self.open().filter(confirmation_due_at__isnull=False)
+
+
+class Claim(models.Model):
+    """An organisation's endorsement of the charter: the right to show the stamp."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="stamp_claims",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    statement = models.TextField(
+        _("why we carry the stamp"),
+        max_length=500,
+        blank=True,
+        help_text=_("Optional, at most 500 characters. Shown on the verification page."),
+    )
+    charter_agreed = models.ForeignKey(
+        Charter,
+        verbose_name=_("charter version agreed to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    charter_confirmed = models.ForeignKey(
+        Charter,
+        verbose_name=_("latest charter version confirmed"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    code = models.CharField(
+        _("verification code"),
+        max_length=64,
+        unique=True,
+        default=_verification_code,
+        editable=False,
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    active_since = models.DateTimeField(_("active since"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    status_reason = models.TextField(_("reason for the status"), blank=True)
+    confirmation_due_at = models.DateTimeField(
+        _("confirm the new charter before"), null=True, blank=True
+    )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stamp claim")
+        verbose_name_plural = _("stamp claims")
+        ordering = ["-claimed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status__in=["pending", "active"]),
+                name="stamp_claim_one_open_per_organisation",
+                violation_error_message=_("This organisation already carries or claims the stamp."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClaimStatus.values),
+                name="stamp_claim_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="revoked") | ~models.Q(status_reason=""),
+                name="stamp_claim_revoked_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(active_since__isnull=False),
+                name="stamp_claim_active_has_since",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-active_since"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stamp:verify", kwargs={"code": self.code})
+
+    def is_active(self) -> bool:
+        """Active for the public: the claim is active and the organisation is verified."""
+        return (
+            self.status == ClaimStatus.ACTIVE
+            and self.organisation.status == OrganisationStatus.VERIFIED
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status in ENDED_STATUSES
+
+    @property
+    def public_status(self) -> str:
+        """The status everyone sees; an open claim of a suspended organisation is not active."""
+        if self.is_open and self.organisation.status != OrganisationStatus.VERIFIED:
+            return SUSPENDED
+        return self.status
+
+    @property
+    def public_status_label(self) -> Any:
+        if self.public_status == SUSPENDED:
+            return _("Not valid: the organisation is suspended")
+        return self.get_status_display()
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.is_open and self.confirmation_due_at is not None
+
+
+class ClaimEvent(models.Model):
+    """One line of a claim's history: who changed what, when and why."""
+
+    class Action(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed the stamp")
+        APPROVED = "approved", _("Approved by an editor")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the organisation")
+        REVOKED = "revoked", _("Revoked by the editors")
+        REINSTATED = "reinstated", _("Reinstated by the editors")
+        CONFIRMATION_REQUESTED = "confirmation_requested", _("Asked to confirm a new charter")
+        CONFIRMED = "confirmed", _("Confirmed a new charter")
+        LAPSED = "lapsed", _("Lapsed")
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    from_status = models.CharField(
+        _("from"), max_length=16, choices=ClaimStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to"), max_length=16, choices=ClaimStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when the platform did it, e.g. a lapse after the deadline."),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    charter = models.ForeignKey(
+        Charter,
+        verbose_name=_("charter version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("claim event")
+        verbose_name_plural = _("claim history")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.claim}"

@@ -1,0 +1,25 @@
+"""Who may do what with the stamp of an organisation."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from members.models import Organisation, User
+from members.permissions import get_organisation_for_admin, is_organisation_admin
+
+
+def can_manage_stamp(user: User | None, organisation: Organisation) -> bool:
+    """An owner or admin of a verified organisation claims, withdraws and confirms."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and organisation.is_verified
+        and is_organisation_admin(user, organisation)
+    )
+
+
+def get_organisation_for_stamp(request: HttpRequest, slug: str) -> Organisation:
+    """The organisation whose stamp the requester manages: 404 outsiders, 403 members."""
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    return organisation

@@ -1,0 +1,380 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.emails import absolute_url
+from core.models import Region
+from members.models import Organisation, OrganisationKind, OrganisationStatus, User
+from stamp import badge, openbadges, services
+from stamp.forms import ClaimForm, ConfirmCharterForm
+from stamp.models import Charter, Claim, ClaimStatus
+from stamp.permissions import can_manage_stamp, get_organisation_for_stamp
+
+WALL_PAGE_SIZE = 24
+BADGE_MAX_AGE = 300  # seconds: a revocation shows on other sites within five minutes
+
+
+# ---------------------------------------------------------------------------
+# Public pages
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    administered: list[Organisation] = []
+    if request.user.is_authenticated:
+        administered = list(
+            Organisation.objects.administered_by(request.user)  # type: ignore[arg-type]
+            .distinct()
+            .order_by("name")
+        )
+    return render(
+        request,
+        "stamp/index.html",
+        {
+            "charter": Charter.objects.current(),
+            "carrier_count": Claim.objects.carrying().count(),
+            "administered": administered,
+        },
+    )
+
+
+@require_GET
+def carrier_list(request: HttpRequest) -> HttpResponse:
+    filters = {"kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")}
+    claims = (
+        Claim.objects.carrying()
+        .select_related("organisation", "organisation__region")
+        .order_by("organisation__name", "pk")
+    )
+    if filters["kind"] in OrganisationKind.values:
+        claims = claims.filter(organisation__kind=filters["kind"])
+    if filters["region"]:
+        claims = claims.filter(organisation__region__slug=filters["region"])
+    page = Paginator(claims, WALL_PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "stamp/carrier_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "kinds": OrganisationKind.choices,
+            "regions": Region.objects.all(),
+            "querystring": querystring.urlencode(),
+        },
+    )
+
+
+@require_GET
+def charter_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "stamp/charter_list.html",
+        {"charters": Charter.objects.published().order_by("-version")},
+    )
+
+
+@require_GET
+def charter_detail(request: HttpRequest, version: int) -> HttpResponse:
+    charter = get_object_or_404(Charter.objects.published(), version=version)
+    current = Charter.objects.current()
+    return render(
+        request,
+        "stamp/charter_detail.html",
+        {"charter": charter, "is_current": current is not None and current.pk == charter.pk},
+    )
+
+
+def _claim_by_code(code: str) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("organisation", "charter_confirmed", "charter_agreed"),
+        code=code,
+    )
+
+
+@require_GET
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    claim = _claim_by_code(code)
+    response = render(
+        request,
+        "stamp/verify.html",
+        {
+            "claim": claim,
+            "organisation_is_public": claim.organisation.is_public,
+            "events": claim.events.exclude(action="confirmation_requested").select_related(
+                "charter"
+            ),
+        },
+    )
+    if not claim.is_active():
+        # Ended claims stay verifiable, but search engines need not list them.
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# The badge: images meant to be embedded on other sites
+# ---------------------------------------------------------------------------
+
+
+def _embeddable(response: HttpResponse, etag: str) -> HttpResponse:
+    response.headers["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    # Other sites show the badge in an <img>: allow cross-origin loading of this resource.
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+def _badge_response(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    claim = _claim_by_code(code)
+    etag = quote_etag(badge.badge_etag(claim, kind))
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _embeddable(not_modified, etag)
+    drawing = badge.layout(claim, verify_url=absolute_url(claim.get_absolute_url()))
+    if kind == "png":
+        response = HttpResponse(badge.render_png(drawing), content_type="image/png")
+    else:
+        response = HttpResponse(_svg(drawing), content_type="image/svg+xml; charset=utf-8")
+    return _embeddable(response, etag)
+
+
+def _svg(drawing: badge.BadgeDrawing) -> str:
+    return render_to_string(
+        "stamp/badge.svg",
+        {
+            "drawing": drawing,
+            "ring_radius": badge.RING_RADIUS,
+            "ring_diameter": 2 * badge.RING_RADIUS,
+            "tilt": badge.TILT_DEGREES,
+        },
+    )
+
+
+@require_GET
+def badge_svg(request: HttpRequest, code: str) -> HttpResponse:
+    return _badge_response(request, code, "svg")
+
+
+@require_GET
+def badge_png(request: HttpRequest, code: str) -> HttpResponse:
+    return _badge_response(request, code, "png")
+
+
+@require_GET
+def image(request: HttpRequest) -> HttpResponse:
+    """The plain stamp of the site: the image of the Open Badges BadgeClass."""
+    response = HttpResponse(_svg(badge.layout(None)), content_type="image/svg+xml; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=60 * 60 * 24)
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# The organisation's own stamp page
+# ---------------------------------------------------------------------------
+
+
+def _manage_context(
+    organisation: Organisation,
+    user: User,
+    *,
+    claim_form: ClaimForm | None = None,
+    confirm_form: ConfirmCharterForm | None = None,
+) -> dict[str, Any]:
+    charter = Charter.objects.current()
+    latest = (
+        organisation.stamp_claims.select_related("charter_confirmed", "charter_agreed")
+        .order_by("-claimed_at", "-pk")
+        .first()
+    )
+    claim = latest if latest is not None and latest.is_open else None
+    initial = {"charter_version": charter.version if charter else None}
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "charter": charter,
+        "claim": claim,
+        "latest": latest,
+        "can_manage": can_manage_stamp(user, organisation),
+        "can_claim": (
+            claim is None
+            and charter is not None
+            and (latest is None or latest.status != ClaimStatus.REVOKED)
+        ),
+        "claim_form": claim_form or ClaimForm(initial=initial),
+        "confirm_form": confirm_form or ConfirmCharterForm(initial=initial),
+        "events": latest.events.select_related("by", "charter") if latest else [],
+    }
+    if latest is not None:
+        verify_url = absolute_url(latest.get_absolute_url())
+        context["snippet"] = render_to_string(
+            "stamp/includes/snippet.html",
+            {
+                "verify_url": verify_url,
+                "image_url": openbadges.stable_url("stamp:badge_svg", code=latest.code),
+                "alt": _("%(site)s stamp of %(organisation)s: check whether it is valid")
+                % {"site": settings.SITE_NAME, "organisation": organisation.name},
+            },
+        ).strip()
+    return context
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_organisation_for_stamp(request, slug)
+    return render(
+        request,
+        "stamp/manage.html",
+        _manage_context(organisation, request.user),  # type: ignore[arg-type]
+    )
+
+
+def _require_manager(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_organisation_for_stamp(request, slug)
+    if not can_manage_stamp(request.user, organisation):  # type: ignore[arg-type]
+        raise PermissionDenied
+    return organisation
+
+
+def _form_charter(form: ClaimForm | ConfirmCharterForm) -> Charter | None:
+    return Charter.objects.published().filter(version=form.cleaned_data["charter_version"]).first()
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _require_manager(request, slug)
+    form = ClaimForm(request.POST)
+    if form.is_valid():
+        charter = _form_charter(form)
+        try:
+            if charter is None:
+                raise services.StampError(_("This version of the charter does not exist."))
+            claimed = services.stamp_claim(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                charter=charter,
+                statement=form.cleaned_data["statement"],
+            )
+        except services.StampError as error:
+            form.add_error(None, error)
+        else:
+            if claimed.status == ClaimStatus.ACTIVE:
+                messages.success(request, _("Your organisation now carries the stamp."))
+            else:
+                messages.success(
+                    request, _("Thank you. An editor will look at your claim soon.")
+                )
+            return redirect("stamp:manage", slug=organisation.slug)
+    context = _manage_context(organisation, request.user, claim_form=form)  # type: ignore[arg-type]
+    return render(request, "stamp/manage.html", context, status=400)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _require_manager(request, slug)
+    open_claim = organisation.stamp_claims.open().first()
+    if open_claim is None:
+        raise Http404
+    try:
+        services.stamp_withdraw(claim=open_claim, by=request.user)  # type: ignore[arg-type]
+    except services.StampError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your organisation no longer carries the stamp."))
+    return redirect("stamp:manage", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _require_manager(request, slug)
+    open_claim = organisation.stamp_claims.open().first()
+    if open_claim is None:
+        raise Http404
+    form = ConfirmCharterForm(request.POST)
+    if form.is_valid():
+        charter = _form_charter(form)
+        try:
+            if charter is None:
+                raise services.StampError(_("This version of the charter does not exist."))
+            services.stamp_confirm_charter(
+                claim=open_claim,
+                by=request.user,  # type: ignore[arg-type]
+                charter=charter,
+            )
+        except services.StampError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: you confirmed the new version."))
+            return redirect("stamp:manage", slug=organisation.slug)
+    context = _manage_context(organisation, request.user, confirm_form=form)  # type: ignore[arg-type]
+    return render(request, "stamp/manage.html", context, status=400)
+
+
+# ---------------------------------------------------------------------------
+# Open Badges 2.0
+# ---------------------------------------------------------------------------
+
+
+def _json_ld(data: dict[str, Any]) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type=f"{openbadges.CONTENT_TYPE}; charset=utf-8",
+    )
+    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    # Badge backpacks and validators fetch these from other origins.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@require_GET
+def ob_issuer(request: HttpRequest) -> HttpResponse:
+    return _json_ld(openbadges.issuer_profile())
+
+
+@require_GET
+def ob_badge_class(request: HttpRequest) -> HttpResponse:
+    charter = Charter.objects.current()
+    if charter is None:
+        raise Http404
+    return _json_ld(openbadges.badge_class(charter))
+
+
+@require_GET
+def ob_assertion(request: HttpRequest, code: str) -> HttpResponse:
+    found = _claim_by_code(code)
+    if not openbadges.is_issued(found):
+        raise Http404
+    return _json_ld(openbadges.assertion(found))
+
+
+@require_GET
+def ob_revocations(request: HttpRequest) -> HttpResponse:
+    revoked = (
+        Claim.objects.filter(active_since__isnull=False)
+        .exclude(Q(status=ClaimStatus.ACTIVE) & Q(organisation__status=OrganisationStatus.VERIFIED))
+        .select_related("organisation")
+        .order_by("status_changed_at", "pk")
+    )
+    return _json_ld(openbadges.revocation_list(list(revoked)))

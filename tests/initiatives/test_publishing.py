@@ -1,0 +1,113 @@
+"""Publishing states: only published content is public, anywhere."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from initiatives import services
+from initiatives.models import PublicationStatus
+from tests.initiatives.factories import ChallengeFactory, InitiativeFactory, StoryFactory
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = ("draft", "submitted", "archived")
+
+
+@pytest.mark.parametrize("status", HIDDEN)
+def test_an_unpublished_initiative_is_nowhere_public(client, status) -> None:
+    initiative = InitiativeFactory(title="Verborgen initiatief", publication_status=status)
+    challenge = ChallengeFactory(title="Verborgen vraagstuk", publication_status=status)
+    story = StoryFactory(title="Verborgen verhaal", publication_status=status)
+
+    for url in [
+        "/",
+        "/initiatieven/",
+        "/vraagstukken/",
+        "/verhalen/",
+        "/initiatieven/feed/",
+        "/vraagstukken/feed/atom/",
+        "/verhalen/feed/",
+        "/regios/midden-brabant/",
+        "/regios/midden-brabant/feed/",
+        "/sitemap.xml",
+        "/zoeken/?q=verborgen",
+        initiative.lead.get_absolute_url(),
+        challenge.owner.get_absolute_url(),
+    ]:
+        body = client.get(url).content.decode()
+        assert "Verborgen" not in body, url
+        assert initiative.slug not in body, url
+    for item in (initiative, challenge, story):
+        assert client.get(item.get_absolute_url()).status_code == 404
+
+
+def test_a_story_of_an_unpublished_initiative_stays_hidden(client) -> None:
+    story = StoryFactory(initiative=InitiativeFactory(publication_status="archived"))
+
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert story.title not in client.get("/verhalen/").content.decode()
+
+
+def test_a_draft_goes_through_submit_and_publish(org_admin, staff) -> None:
+    initiative = InitiativeFactory(
+        lead=org_admin.memberships.get().organisation, publication_status="draft"
+    )
+
+    services.initiative_submit(initiative=initiative, by=org_admin)
+    assert initiative.publication_status == PublicationStatus.SUBMITTED
+    assert initiative.submitted_at is not None
+
+    services.initiative_publish(initiative=initiative, by=staff)
+    assert initiative.publication_status == PublicationStatus.PUBLISHED
+    first_published = initiative.published_at
+
+    services.initiative_archive(initiative=initiative, by=org_admin)
+    assert initiative.publication_status == PublicationStatus.ARCHIVED
+
+    services.initiative_publish(initiative=initiative, by=staff)
+    assert initiative.published_at == first_published
+
+
+def test_a_draft_cannot_skip_submission(staff) -> None:
+    challenge = ChallengeFactory(publication_status="draft")
+
+    with pytest.raises(PermissionDenied):
+        services.challenge_publish(challenge=challenge, by=staff)
+
+
+def test_only_editors_publish(org_admin) -> None:
+    initiative = InitiativeFactory(
+        lead=org_admin.memberships.get().organisation, publication_status="submitted"
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.initiative_publish(initiative=initiative, by=org_admin)
+
+
+def test_a_story_waits_for_its_initiative(staff) -> None:
+    story = StoryFactory(
+        publication_status="submitted", initiative=InitiativeFactory(publication_status="draft")
+    )
+
+    with pytest.raises(ValidationError):
+        services.story_publish(story=story, by=staff)
+
+
+def test_the_database_refuses_a_published_item_without_a_date() -> None:
+    from django.db import IntegrityError
+
+    initiative = InitiativeFactory(publication_status="draft")
+    initiative.publication_status = "published"
+    with pytest.raises(IntegrityError):
+        initiative.save(update_fields=["publication_status"])
+
+
+def test_the_owning_organisation_sees_its_draft_with_a_note(client, org_member) -> None:
+    initiative = InitiativeFactory(
+        lead=org_member.memberships.get().organisation, publication_status="draft"
+    )
+    client.force_login(org_member)
+
+    response = client.get(initiative.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "concept" in response.content.decode().lower() or "draft" in response.content.decode()

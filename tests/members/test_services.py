@@ -1,0 +1,397 @@
+"""The rules of organisations and memberships, exercised through the services."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image
+
+from core.images import RENDITIONS, prepare_image, rendition_name
+from members import services
+from members.models import (
+    Invitation,
+    JoinRequestStatus,
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationStatus,
+    User,
+)
+from tests.images import gps_exif, image_bytes, upload
+from tests.members.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def register(by: User, **overrides) -> Organisation:
+    fields = {"name": "Buurtkracht Noord", "kind": "neighbourhood_initiative"} | overrides
+    return services.organisation_register(by=by, **fields)
+
+
+# --- registering ------------------------------------------------------------------
+
+
+def test_a_member_with_a_verified_email_registers_an_organisation_and_owns_it(member: User) -> None:
+    organisation = register(member, kvk_number="12345678")
+
+    assert organisation.status == OrganisationStatus.PENDING
+    assert organisation.slug == "buurtkracht-noord"
+    assert (
+        Membership.objects.get(organisation=organisation, user=member).role == MembershipRole.OWNER
+    )
+
+
+def test_a_member_without_a_verified_email_cannot_register() -> None:
+    unverified = UserFactory(verified_email=False)
+
+    with pytest.raises(PermissionDenied):
+        register(unverified)
+    assert not Organisation.objects.exists()
+
+
+def test_a_duplicate_kvk_number_is_refused_and_nothing_is_written(member: User) -> None:
+    register(member, kvk_number="12345678")
+
+    with pytest.raises(ValidationError, match="KvK"):
+        register(member, name="Tweede poging", kvk_number="12345678")
+    assert Organisation.objects.count() == 1
+    assert Membership.objects.count() == 1
+
+
+def test_the_database_itself_refuses_a_duplicate_kvk_number() -> None:
+    OrganisationFactory(kvk_number="87654321")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OrganisationFactory(kvk_number="87654321")
+
+
+def test_two_organisations_without_kvk_number_are_fine(member: User) -> None:
+    register(member)
+    register(member, name="Buurtkracht Zuid")
+
+    assert Organisation.objects.filter(kvk_number="").count() == 2
+
+
+def test_same_names_get_distinct_slugs(member: User) -> None:
+    first = register(member)
+    second = register(member)
+
+    assert first.slug != second.slug
+
+
+def test_an_uploaded_logo_is_stored_without_gps_data_and_with_renditions(member: User) -> None:
+    logo = prepare_image(upload(content=image_bytes(exif=gps_exif())))
+
+    organisation = register(member, logo=logo)
+
+    with organisation.logo.open("rb") as handle:
+        assert not Image.open(io.BytesIO(handle.read())).getexif()
+    for rendition in RENDITIONS["logo"]:
+        with default_storage.open(rendition_name(organisation.logo.name, rendition)) as handle:
+            assert Image.open(handle).size == (rendition.width, rendition.height)
+
+
+def test_a_logo_shows_only_once_the_organisation_is_verified(member: User) -> None:
+    organisation = register(member, logo=prepare_image(upload()))
+    assert not organisation.shows_logo
+
+    services.organisation_verify(organisation=organisation, by=None, method="editor")
+
+    assert organisation.shows_logo
+
+
+# --- verification by email domain -------------------------------------------------------
+
+
+def _code_from_outbox() -> str:
+    return mail.outbox[-1].subject.rsplit(" ", 1)[-1]
+
+
+def test_an_admin_verifies_through_an_address_on_the_website_domain(
+    organisation: Organisation, org_owner: User, django_capture_on_commit_callbacks
+) -> None:
+    organisation.status = OrganisationStatus.PENDING
+    organisation.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.domain_verification_start(
+            organisation=organisation, by=org_owner, email="info@gemeente-tilburg.nl"
+        )
+
+    assert mail.outbox[-1].to == ["info@gemeente-tilburg.nl"]
+    assert services.domain_verification_confirm(
+        organisation=organisation, by=org_owner, code=_code_from_outbox()
+    )
+    organisation.refresh_from_db()
+    assert organisation.status == OrganisationStatus.VERIFIED
+    assert organisation.verification_method == "domain"
+
+
+def test_an_address_on_another_domain_is_refused(
+    organisation: Organisation, org_owner: User
+) -> None:
+    with pytest.raises(ValidationError, match=r"gemeente-tilburg\.nl"):
+        services.domain_verification_start(
+            organisation=organisation, by=org_owner, email="gemeente@gmail.com"
+        )
+
+
+def test_a_wrong_code_counts_and_five_attempts_use_the_code_up(
+    organisation: Organisation, org_owner: User
+) -> None:
+    organisation.status = OrganisationStatus.PENDING
+    organisation.save()
+    services.domain_verification_start(
+        organisation=organisation, by=org_owner, email="info@gemeente-tilburg.nl"
+    )
+    for _attempt in range(5):
+        assert not services.domain_verification_confirm(
+            organisation=organisation, by=org_owner, code="000000x"
+        )
+
+    with pytest.raises(ValidationError, match="expired or was tried too often"):
+        services.domain_verification_confirm(organisation=organisation, by=org_owner, code="123456")
+
+
+def test_a_plain_member_cannot_start_domain_verification(
+    organisation: Organisation, org_member: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.domain_verification_start(
+            organisation=organisation, by=org_member, email="info@gemeente-tilburg.nl"
+        )
+
+
+# --- invitations --------------------------------------------------------------------------
+
+
+def test_an_admin_invites_and_the_colleague_accepts_once(
+    organisation: Organisation, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="collega@example.org"
+    )
+    colleague = UserFactory(email="collega@example.org")
+
+    found = services.invitation_from_token(invitation.accept_token)
+    membership = services.invitation_accept(invitation=found, by=colleague)
+
+    assert membership.role == MembershipRole.MEMBER
+    with pytest.raises(services.InvitationError, match="already been used"):
+        services.invitation_from_token(invitation.accept_token)
+
+
+def test_an_expired_invitation_cannot_be_used(organisation: Organisation, org_admin: User) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="laat@example.org"
+    )
+
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=15)),
+        pytest.raises(services.InvitationError, match="expired"),
+    ):
+        services.invitation_from_token(invitation.accept_token)
+
+
+def test_a_tampered_invitation_link_is_refused() -> None:
+    invitation = InvitationFactory()
+
+    with pytest.raises(services.InvitationError, match="not valid"):
+        services.invitation_from_token(invitation.accept_token[:-2] + "xx")
+
+
+def test_a_withdrawn_invitation_cannot_be_used(organisation: Organisation, org_admin: User) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="weg@example.org"
+    )
+    services.invitation_revoke(invitation=invitation, by=org_admin)
+
+    with pytest.raises(services.InvitationError, match="withdrawn"):
+        services.invitation_from_token(invitation.accept_token)
+
+
+def test_a_new_invitation_replaces_the_open_one(
+    organisation: Organisation, org_admin: User
+) -> None:
+    first = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+    services.invitation_create(organisation=organisation, by=org_admin, email="A@example.org")
+
+    first.refresh_from_db()
+    assert first.revoked_at is not None
+    assert Invitation.objects.open().filter(email__iexact="a@example.org").count() == 1
+
+
+def test_an_admin_cannot_invite_an_owner_but_an_owner_can(
+    organisation: Organisation, org_admin: User, org_owner: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(
+            organisation=organisation, by=org_admin, email="baas@example.org", role="owner"
+        )
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_owner, email="baas@example.org", role="owner"
+    )
+    assert invitation.role == MembershipRole.OWNER
+
+
+def test_a_plain_member_cannot_invite(organisation: Organisation, org_member: User) -> None:
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(organisation=organisation, by=org_member, email="x@example.org")
+
+
+def test_inviting_an_existing_member_is_refused(
+    organisation: Organisation, org_admin: User, org_member: User
+) -> None:
+    with pytest.raises(ValidationError, match="already a member"):
+        services.invitation_create(organisation=organisation, by=org_admin, email=org_member.email)
+
+
+def test_the_invitation_email_carries_the_link(
+    organisation: Organisation, org_admin: User, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invitation_create(
+            organisation=organisation, by=org_admin, email="nieuw@example.org"
+        )
+
+    message = mail.outbox[-1]
+    assert message.to == ["nieuw@example.org"]
+    assert "Gemeente Tilburg" in message.subject
+    assert invitation.accept_token in message.body
+
+
+# --- requests to join -----------------------------------------------------------------
+
+
+def test_a_member_asks_to_join_and_an_admin_approves(
+    organisation: Organisation, org_admin: User, member: User
+) -> None:
+    join_request = services.join_request_create(
+        organisation=organisation, by=member, message="Hoi!"
+    )
+
+    services.join_request_decide(join_request=join_request, by=org_admin, approve=True)
+
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequestStatus.APPROVED
+    assert (
+        Membership.objects.get(organisation=organisation, user=member).role == MembershipRole.MEMBER
+    )
+
+
+def test_a_declined_request_adds_no_membership(
+    organisation: Organisation, org_admin: User, member: User
+) -> None:
+    join_request = services.join_request_create(organisation=organisation, by=member)
+
+    services.join_request_decide(join_request=join_request, by=org_admin, approve=False)
+
+    assert not Membership.objects.filter(organisation=organisation, user=member).exists()
+
+
+def test_one_pending_request_at_a_time(
+    organisation: Organisation, org_owner: User, member: User
+) -> None:
+    services.join_request_create(organisation=organisation, by=member)
+
+    with pytest.raises(ValidationError, match="already asked"):
+        services.join_request_create(organisation=organisation, by=member)
+
+
+def test_a_plain_member_cannot_decide_on_requests(
+    organisation: Organisation, org_member: User, member: User
+) -> None:
+    join_request = services.join_request_create(organisation=organisation, by=member)
+
+    with pytest.raises(PermissionDenied):
+        services.join_request_decide(join_request=join_request, by=org_member, approve=True)
+
+
+# --- roles, leaving and ownership: always at least one owner ---------------------------------
+
+
+def owner_membership(organisation: Organisation, user: User) -> Membership:
+    return Membership.objects.get(organisation=organisation, user=user)
+
+
+def test_the_last_owner_cannot_leave(organisation: Organisation, org_owner: User) -> None:
+    with pytest.raises(ValidationError, match="only owner"):
+        services.membership_leave(membership=owner_membership(organisation, org_owner))
+    assert Membership.objects.filter(organisation=organisation, role="owner").count() == 1
+
+
+def test_the_last_owner_cannot_be_demoted(organisation: Organisation, org_owner: User) -> None:
+    with pytest.raises(ValidationError, match="at least one owner"):
+        services.membership_change_role(
+            membership=owner_membership(organisation, org_owner), by=org_owner, role="admin"
+        )
+
+
+def test_an_owner_transfers_ownership_and_stays_on_as_admin(
+    organisation: Organisation, org_owner: User, org_member: User
+) -> None:
+    services.ownership_transfer(
+        organisation=organisation, by=org_owner, to=owner_membership(organisation, org_member)
+    )
+
+    assert owner_membership(organisation, org_member).role == MembershipRole.OWNER
+    assert owner_membership(organisation, org_owner).role == MembershipRole.ADMIN
+
+
+def test_after_a_transfer_the_former_owner_may_leave(
+    organisation: Organisation, org_owner: User, org_member: User
+) -> None:
+    services.ownership_transfer(
+        organisation=organisation, by=org_owner, to=owner_membership(organisation, org_member)
+    )
+    services.membership_leave(membership=owner_membership(organisation, org_owner))
+
+    assert not Membership.objects.filter(organisation=organisation, user=org_owner).exists()
+
+
+def test_an_admin_cannot_touch_an_owner(
+    organisation: Organisation, org_admin: User, org_owner: User
+) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(
+            membership=owner_membership(organisation, org_owner), by=org_admin
+        )
+    with pytest.raises(PermissionDenied):
+        services.membership_change_role(
+            membership=owner_membership(organisation, org_owner), by=org_admin, role="member"
+        )
+
+
+def test_an_admin_promotes_a_member_to_admin(
+    organisation: Organisation, org_admin: User, org_member: User
+) -> None:
+    services.membership_change_role(
+        membership=owner_membership(organisation, org_member), by=org_admin, role="admin"
+    )
+
+    assert owner_membership(organisation, org_member).role == MembershipRole.ADMIN
+
+
+def test_an_admin_of_another_organisation_has_no_say(
+    organisation: Organisation, org_member: User
+) -> None:
+    stranger = MembershipFactory(role=MembershipRole.ADMIN).user
+
+    with pytest.raises(PermissionDenied):
+        services.membership_remove(
+            membership=owner_membership(organisation, org_member), by=stranger
+        )

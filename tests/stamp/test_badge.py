@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.test import Client
+from PIL import Image
+
+from members.models import OrganisationStatus, User
+from stamp.models import Charter, ClaimStatus
+from stamp.services import stamp_revoke
+from tests.members.factories import OrganisationFactory
+from tests.stamp.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg(client: Client, code: str) -> ET.Element:
+    response = client.get(f"/stempel/v/{code}/stempel.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/svg+xml")
+    return ET.fromstring(response.content)
+
+
+def _text(root: ET.Element) -> str:
+    return " ".join("".join(element.itertext()) for element in root.iter(f"{SVG}text"))
+
+
+def test_the_badge_is_an_accessible_svg_with_name_and_status(
+    client: Client, charter: Charter
+) -> None:
+    claim = ClaimFactory(organisation__name="Energie & Co <Tilburg>")
+
+    root = _svg(client, claim.code)
+
+    assert root.get("role") == "img"
+    title = root.find(f"{SVG}title").text
+    description = root.find(f"{SVG}desc").text
+    assert "Energie & Co <Tilburg>" in title  # escaped in the XML, intact when parsed
+    assert f"/stempel/v/{claim.code}/" in description
+    text = _text(root)
+    assert "ACTIEF" in text
+    assert "BREINAALD" in text
+    assert "rotate(" in root.find(f"{SVG}g").get("transform")
+
+
+@pytest.mark.parametrize(
+    ("status", "word"),
+    [
+        (ClaimStatus.WITHDRAWN, "TERUGGETROKKEN"),
+        (ClaimStatus.LAPSED, "VERLOPEN"),
+        (ClaimStatus.REVOKED, "INGETROKKEN"),
+        (ClaimStatus.PENDING, "IN AFWACHTING"),
+    ],
+)
+def test_a_badge_that_is_not_active_says_so_and_never_active(
+    client: Client, charter: Charter, status: str, word: str
+) -> None:
+    claim = ClaimFactory(status=status, status_reason="Reden.")
+    if status == ClaimStatus.PENDING:
+        claim.active_since = None
+        claim.save(update_fields=["active_since"])
+
+    text = _text(_svg(client, claim.code))
+
+    assert word in text
+    assert "ACTIEF" not in text
+
+
+def test_the_badge_of_a_suspended_organisation_is_not_active(
+    client: Client, charter: Charter
+) -> None:
+    claim = ClaimFactory(organisation=OrganisationFactory(status=OrganisationStatus.SUSPENDED))
+
+    text = _text(_svg(client, claim.code))
+
+    assert "ACTIEF" not in text
+    assert "NIET GELDIG" in text
+
+
+def test_the_badge_is_cached_briefly_embeddable_and_answers_304_until_revoked(
+    client: Client, charter: Charter, staff: User
+) -> None:
+    claim = ClaimFactory()
+    url = f"/stempel/v/{claim.code}/stempel.svg"
+
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
+    after = client.get(url, headers={"If-None-Match": etag})
+
+    assert etag.startswith('"')
+    assert "max-age=300" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"]
+    assert first["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+    assert "max-age=300" in again["Cache-Control"]
+    assert after.status_code == 200
+    assert after["ETag"] != etag
+    assert "INGETROKKEN" in after.content.decode()
+
+
+def test_the_png_badge_is_drawn_by_the_server(client: Client, charter: Charter) -> None:
+    claim = ClaimFactory()
+
+    response = client.get(f"/stempel/v/{claim.code}/stempel.png")
+    conditional = client.get(
+        f"/stempel/v/{claim.code}/stempel.png", headers={"If-None-Match": response["ETag"]}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(response.content))
+    assert image.format == "PNG"
+    assert image.size == (480, 480)
+    assert image.getbbox() is not None  # something was drawn
+    assert response["ETag"] != client.get(f"/stempel/v/{claim.code}/stempel.svg")["ETag"]
+    assert conditional.status_code == 304
+
+
+def test_the_png_badge_of_a_revoked_claim_is_grey(
+    client: Client, charter: Charter, staff: User
+) -> None:
+    active = ClaimFactory()
+    revoked = ClaimFactory()
+    stamp_revoke(claim=revoked, by=staff, reason="Misbruik.")
+
+    def colours(code: str) -> set[tuple[int, int, int]]:
+        image = Image.open(io.BytesIO(client.get(f"/stempel/v/{code}/stempel.png").content))
+        return {pixel[:3] for count, pixel in image.getcolors(480 * 480) if pixel[3] == 255}
+
+    assert (0xA8, 0x43, 0x2A) in colours(active.code)
+    assert (0xA8, 0x43, 0x2A) not in colours(revoked.code)
+    assert (0x5C, 0x63, 0x70) in colours(revoked.code)
+
+
+def test_the_badge_is_not_framed_but_images_are_not_blocked(
+    client: Client, charter: Charter
+) -> None:
+    claim = ClaimFactory()
+
+    response = client.get(f"/stempel/v/{claim.code}/stempel.svg")
+
+    # An <img> ignores X-Frame-Options and the image's own CSP; what matters is CORP.
+    assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert "Set-Cookie" not in response
+
+
+def test_the_plain_stamp_image_of_the_site(client: Client, db: None) -> None:
+    response = client.get("/stempel/stempel.svg")
+
+    root = ET.fromstring(response.content)
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "Breinaald" in root.find(f"{SVG}title").text
