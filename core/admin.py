@@ -1,7 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from core.models import Region, Theme
+from core.models import AuditEntry, Region, Theme
 
 
 @admin.register(Region)
@@ -18,6 +23,46 @@ class ThemeAdmin(admin.ModelAdmin):
     search_fields = ("name", "name_en")
     prepopulated_fields = {"slug": ("name",)}
 
+
 # The platform's themes replace taggit's free-form tags; hide the unused default model.
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail is read-only: nobody edits or deletes what happened."""
+
+    list_display = ("created_at", "actor", "action", "content_type", "object_repr", "reason")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_repr", "reason", "actor__email", "actor__display_name")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditEntryInline(GenericTabularInline):
+    """The object's history, shown read-only on its admin page."""
+
+    model = AuditEntry
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "actor", "action", "reason")
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

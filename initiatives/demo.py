@@ -46,11 +46,31 @@ ORGANISATIONS = [
     # slug, name, kind, region
     ("gemeente-tilburg", "Gemeente Tilburg", "municipality", "midden-brabant"),
     ("gemeente-utrecht", "Gemeente Utrecht", "municipality", "utrecht"),
-    ("woonstichting-hart-van-brabant", "Woonstichting Hart van Brabant", "housing_corporation", "midden-brabant"),
-    ("wooncorporatie-de-kempen-brabant", "Wooncorporatie Kempenhuis", "housing_corporation", "midden-brabant"),
-    ("brabantse-energiecooperatie", "Brabantse Energiecoöperatie", "energy_company", "midden-brabant"),
+    (
+        "woonstichting-hart-van-brabant",
+        "Woonstichting Hart van Brabant",
+        "housing_corporation",
+        "midden-brabant",
+    ),
+    (
+        "wooncorporatie-de-kempen-brabant",
+        "Wooncorporatie Kempenhuis",
+        "housing_corporation",
+        "midden-brabant",
+    ),
+    (
+        "brabantse-energiecooperatie",
+        "Brabantse Energiecoöperatie",
+        "energy_company",
+        "midden-brabant",
+    ),
     ("netwerk-energie-zuid", "Energiebedrijf Zuidstroom", "energy_company", "midden-brabant"),
-    ("bewonersvereniging-de-reeshof", "Bewonersvereniging De Reeshof", "neighbourhood_initiative", "midden-brabant"),
+    (
+        "bewonersvereniging-de-reeshof",
+        "Bewonersvereniging De Reeshof",
+        "neighbourhood_initiative",
+        "midden-brabant",
+    ),
     ("transport-van-den-heuvel", "Transport Van den Heuvel", "corporate", "midden-brabant"),
     ("vervoerder-de-wit", "De Wit Transport", "corporate", "midden-brabant"),
     ("social-impact-factory", "Social Impact Factory", "social_enterprise", "utrecht"),
@@ -86,7 +106,9 @@ def _themes(*slugs: str) -> list[Theme]:
     themes = []
     for slug in slugs:
         name, name_en = THEMES[slug]
-        theme, _ = Theme.objects.get_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
+        theme, _ = Theme.objects.get_or_create(
+            slug=slug, defaults={"name": name, "name_en": name_en}
+        )
         themes.append(theme)
     return themes
 
@@ -202,8 +224,16 @@ INITIATIVES: list[dict[str, Any]] = [
             ("roc-tilburg", "knowledge_partner", False),
         ],
         "challenges": ["betaalbare-woningen-verduurzamen-zonder-hogere-woonlasten"],
-        "figures": [("huurwoningen nul-op-de-meter", 450, ""), ("CO₂ bespaard per jaar", 1350, "ton"), ("deelnemende bewoners", 1100, "")],
-        "updates": [("Eerste straat in De Reeshof klaar", 2500), ("Tweehonderd woningen gerenoveerd", 1800), ("Aanpak overgenomen door drie buurgemeenten", 400)],
+        "figures": [
+            ("huurwoningen nul-op-de-meter", 450, ""),
+            ("CO₂ bespaard per jaar", 1350, "ton"),
+            ("deelnemende bewoners", 1100, ""),
+        ],
+        "updates": [
+            ("Eerste straat in De Reeshof klaar", 2500),
+            ("Tweehonderd woningen gerenoveerd", 1800),
+            ("Aanpak overgenomen door drie buurgemeenten", 400),
+        ],
         "story": {
             "title": "Hoe een straat in De Reeshof nul op de meter werd",
             "summary": "Gemeente, corporaties, energiebedrijven en bewoners vierden de vierhonderdvijftigste woning.",
@@ -233,7 +263,10 @@ INITIATIVES: list[dict[str, Any]] = [
         ],
         "challenges": [],
         "figures": [("jongeren aan het werk", 212, ""), ("behaalde rijbewijzen", 180, "")],
-        "updates": [("Eerste lichting chauffeurs geslaagd", 1500), ("Tweede vervoerder sluit aan", 900)],
+        "updates": [
+            ("Eerste lichting chauffeurs geslaagd", 1500),
+            ("Tweede vervoerder sluit aan", 900),
+        ],
         "story": {
             "title": "Van thuiszitter tot vrachtwagenchauffeur",
             "summary": "Hoe concurrerende vervoerders samen jongeren aan werk hielpen.",
@@ -256,7 +289,10 @@ INITIATIVES: list[dict[str, Any]] = [
         "stage": "pilot",
         "start": date(2023, 3, 1),
         "website": "",
-        "partners": [("gemeente-utrecht", "problem_owner", True), ("hogeschool-utrecht", "knowledge_partner", True)],
+        "partners": [
+            ("gemeente-utrecht", "problem_owner", True),
+            ("hogeschool-utrecht", "knowledge_partner", True),
+        ],
         "challenges": ["jeugdwerkloosheid-in-overvecht-halveren"],
         "figures": [("jongeren in de werkplaats", 34, "")],
         "updates": [("Werkplaats geopend", 300)],
@@ -265,19 +301,123 @@ INITIATIVES: list[dict[str, Any]] = [
 ]
 
 MORE = [
-    ("buurtkeuken-utrecht", "Buurtkeuken Overvecht", "Buren koken samen met overgebleven groenten van de markt.", "utrecht", ("voedsel", "zorg"), "running", ["voedselverspilling-in-de-stad-verminderen"]),
-    ("repaircafe-kanaleneiland", "Repair Café Kanaleneiland", "Vrijwilligers repareren spullen in plaats van ze weg te gooien.", "utrecht", ("circulaire-economie",), "running", []),
-    ("hogeschool-utrecht", "Samen Oud in de Wijk", "Studenten en ouderen delen een huis en een maaltijd.", "utrecht", ("zorg", "wonen"), "pilot", ["eenzaamheid-onder-ouderen-doorbreken"]),
-    ("brabantse-energiecooperatie", "Zonnedaken op Scholen", "Bewoners investeren samen in zonnepanelen op schooldaken.", "midden-brabant", ("energietransitie",), "scaling", []),
-    ("bewonersvereniging-de-reeshof", "Energiecoaches De Reeshof", "Buren helpen buren met energie besparen aan de keukentafel.", "midden-brabant", ("energietransitie", "wonen"), "running", []),
-    ("stichting-schuldhulp-samen", "Schuldmaatjes Utrecht", "Getrainde vrijwilligers helpen gezinnen uit de schulden.", "utrecht", ("armoede", "zorg"), "running", []),
-    ("roc-tilburg", "Leerwerkplaats Installatietechniek", "Studenten leren warmtepompen installeren in echte woningen.", "midden-brabant", ("energietransitie", "inclusie"), "pilot", []),
-    ("netwerk-energie-zuid", "Warmtenet Tilburg-Noord", "Restwarmte uit de industrie verwarmt duizend woningen.", "midden-brabant", ("energietransitie",), "idea", []),
-    ("social-impact-factory", "Inclusieve Inkoop Utrecht", "Bedrijven kopen in bij sociaal ondernemers die mensen met afstand tot werk in dienst nemen.", "utrecht", ("inclusie",), "running", []),
-    ("buurtkeuken-utrecht", "Moestuin op het Dak", "Een daktuin levert groenten aan de buurtkeuken.", "utrecht", ("voedsel",), "completed", []),
-    ("gemeente-utrecht", "Jongerenraad Overvecht", "Jongeren adviseren de gemeente over hun eigen wijk.", "utrecht", ("jeugdwerkloosheid",), "running", []),
-    ("wooncorporatie-de-kempen-brabant", "Tiny Houses voor Starters", "Tijdelijke kleine woningen op braakliggende grond voor jonge starters.", "midden-brabant", ("wonen", "jeugdwerkloosheid"), "pilot", []),
-    ("repaircafe-kanaleneiland", "Fietsenwerkplaats Nieuwkomers", "Nieuwkomers knappen fietsen op en leren zo de taal en de stad kennen.", "utrecht", ("inclusie", "circulaire-economie"), "completed", []),
+    (
+        "buurtkeuken-utrecht",
+        "Buurtkeuken Overvecht",
+        "Buren koken samen met overgebleven groenten van de markt.",
+        "utrecht",
+        ("voedsel", "zorg"),
+        "running",
+        ["voedselverspilling-in-de-stad-verminderen"],
+    ),
+    (
+        "repaircafe-kanaleneiland",
+        "Repair Café Kanaleneiland",
+        "Vrijwilligers repareren spullen in plaats van ze weg te gooien.",
+        "utrecht",
+        ("circulaire-economie",),
+        "running",
+        [],
+    ),
+    (
+        "hogeschool-utrecht",
+        "Samen Oud in de Wijk",
+        "Studenten en ouderen delen een huis en een maaltijd.",
+        "utrecht",
+        ("zorg", "wonen"),
+        "pilot",
+        ["eenzaamheid-onder-ouderen-doorbreken"],
+    ),
+    (
+        "brabantse-energiecooperatie",
+        "Zonnedaken op Scholen",
+        "Bewoners investeren samen in zonnepanelen op schooldaken.",
+        "midden-brabant",
+        ("energietransitie",),
+        "scaling",
+        [],
+    ),
+    (
+        "bewonersvereniging-de-reeshof",
+        "Energiecoaches De Reeshof",
+        "Buren helpen buren met energie besparen aan de keukentafel.",
+        "midden-brabant",
+        ("energietransitie", "wonen"),
+        "running",
+        [],
+    ),
+    (
+        "stichting-schuldhulp-samen",
+        "Schuldmaatjes Utrecht",
+        "Getrainde vrijwilligers helpen gezinnen uit de schulden.",
+        "utrecht",
+        ("armoede", "zorg"),
+        "running",
+        [],
+    ),
+    (
+        "roc-tilburg",
+        "Leerwerkplaats Installatietechniek",
+        "Studenten leren warmtepompen installeren in echte woningen.",
+        "midden-brabant",
+        ("energietransitie", "inclusie"),
+        "pilot",
+        [],
+    ),
+    (
+        "netwerk-energie-zuid",
+        "Warmtenet Tilburg-Noord",
+        "Restwarmte uit de industrie verwarmt duizend woningen.",
+        "midden-brabant",
+        ("energietransitie",),
+        "idea",
+        [],
+    ),
+    (
+        "social-impact-factory",
+        "Inclusieve Inkoop Utrecht",
+        "Bedrijven kopen in bij sociaal ondernemers die mensen met afstand tot werk in dienst nemen.",
+        "utrecht",
+        ("inclusie",),
+        "running",
+        [],
+    ),
+    (
+        "buurtkeuken-utrecht",
+        "Moestuin op het Dak",
+        "Een daktuin levert groenten aan de buurtkeuken.",
+        "utrecht",
+        ("voedsel",),
+        "completed",
+        [],
+    ),
+    (
+        "gemeente-utrecht",
+        "Jongerenraad Overvecht",
+        "Jongeren adviseren de gemeente over hun eigen wijk.",
+        "utrecht",
+        ("jeugdwerkloosheid",),
+        "running",
+        [],
+    ),
+    (
+        "wooncorporatie-de-kempen-brabant",
+        "Tiny Houses voor Starters",
+        "Tijdelijke kleine woningen op braakliggende grond voor jonge starters.",
+        "midden-brabant",
+        ("wonen", "jeugdwerkloosheid"),
+        "pilot",
+        [],
+    ),
+    (
+        "repaircafe-kanaleneiland",
+        "Fietsenwerkplaats Nieuwkomers",
+        "Nieuwkomers knappen fietsen op en leren zo de taal en de stad kennen.",
+        "utrecht",
+        ("inclusie", "circulaire-economie"),
+        "completed",
+        [],
+    ),
 ]
 
 
@@ -288,7 +428,9 @@ def _publish(item: Any, kind: str, by: User, editor: User) -> None:
         getattr(services, f"{kind}_publish")(**{kind: item, "by": editor})
 
 
-def _challenge(spec: dict[str, Any], orgs: dict[str, Organisation], editor: User, seed: int) -> Challenge:
+def _challenge(
+    spec: dict[str, Any], orgs: dict[str, Organisation], editor: User, seed: int
+) -> Challenge:
     found = Challenge.objects.filter(title=spec["title"]).first()
     if found is not None:
         return found
@@ -306,7 +448,7 @@ def _challenge(spec: dict[str, Any], orgs: dict[str, Organisation], editor: User
             "themes": _themes(*spec["themes"]),
             "stakeholder_kinds": spec["stakeholder_kinds"],
             "resources_needed": spec["resources_needed"],
-            "deadline": date.today() + timedelta(days=deadline) if deadline else None,
+            "deadline": timezone.localdate() + timedelta(days=deadline) if deadline else None,
             "cover": _cover(spec["title"], seed),
             "cover_alt": "",
         },
@@ -315,7 +457,9 @@ def _challenge(spec: dict[str, Any], orgs: dict[str, Organisation], editor: User
     return challenge
 
 
-def _initiative(spec: dict[str, Any], orgs: dict[str, Organisation], editor: User, seed: int) -> Initiative:
+def _initiative(
+    spec: dict[str, Any], orgs: dict[str, Organisation], editor: User, seed: int
+) -> Initiative:
     found = Initiative.objects.filter(title=spec["title"]).first()
     if found is not None:
         return found
@@ -346,14 +490,16 @@ def _initiative(spec: dict[str, Any], orgs: dict[str, Organisation], editor: Use
         if confirmed and not partnership.is_confirmed:
             services.initiative_partner_confirm(partnership=partnership, by=_writer(partner))
     for label, number, unit in spec.get("figures", []):
-        services.impact_figure_add(initiative=initiative, by=writer, label=label, number=number, unit=unit)
+        services.impact_figure_add(
+            initiative=initiative, by=writer, label=label, number=number, unit=unit
+        )
     for title, days_ago in spec.get("updates", []):
         services.initiative_update_add(
             initiative=initiative,
             by=writer,
             title=title,
             body="",
-            happened_on=date.today() - timedelta(days=days_ago),
+            happened_on=timezone.localdate() - timedelta(days=days_ago),
         )
     _publish(initiative, "initiative", writer, editor)
     story_spec = spec.get("story")
@@ -389,6 +535,7 @@ def seed() -> str:
             editor,
             seed=10 + number,
         )
+    services.search_terms_rebuild()
     after = (Initiative.objects.count(), Challenge.objects.count(), Story.objects.count())
     added = [a - b for a, b in zip(after, before, strict=True)]
     pending = InitiativePartner.objects.filter(confirmed_at__isnull=True).count()

@@ -7,7 +7,7 @@ edits what is submitted or published, and archives. Editors (staff) publish and 
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
@@ -19,6 +19,17 @@ from members.models import ADMIN_ROLES, Membership, Organisation, User
 
 Item = Challenge | Initiative | Story
 T = TypeVar("T", bound=Model)
+
+
+class _Unknown:
+    """Marks a role not looked up yet (None means: looked up, not a member)."""
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def _role(user: User | None, item: Item, role: str | None) -> str | None:
+    return role_in(user, item.organisation) if role is UNKNOWN else role
 
 
 def role_in(user: User | None, organisation: Organisation) -> str | None:
@@ -39,8 +50,8 @@ def can_create_for(user: User | None, organisation: Organisation) -> bool:
     return organisation.is_public and role_in(user, organisation) is not None
 
 
-def can_edit(user: User | None, item: Item, *, role: str | None = None) -> bool:
-    role = role if role is not None else role_in(user, item.organisation)
+def can_edit(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bool:
+    role = _role(user, item, role)
     if role is None:
         return False
     if item.publication_status == PublicationStatus.DRAFT:
@@ -48,8 +59,8 @@ def can_edit(user: User | None, item: Item, *, role: str | None = None) -> bool:
     return item.publication_status != PublicationStatus.ARCHIVED and role in ADMIN_ROLES
 
 
-def can_submit(user: User | None, item: Item, *, role: str | None = None) -> bool:
-    role = role if role is not None else role_in(user, item.organisation)
+def can_submit(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bool:
+    role = _role(user, item, role)
     return item.publication_status == PublicationStatus.DRAFT and role in ADMIN_ROLES
 
 
@@ -60,12 +71,12 @@ def can_publish(user: User | None, item: Item) -> bool:
     )
 
 
-def can_archive(user: User | None, item: Item, *, role: str | None = None) -> bool:
+def can_archive(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bool:
     if item.publication_status == PublicationStatus.ARCHIVED:
         return False
     if is_editor(user):
         return True
-    role = role if role is not None else role_in(user, item.organisation)
+    role = _role(user, item, role)
     return role in ADMIN_ROLES
 
 
@@ -87,7 +98,7 @@ def can_remove_partnership(user: User | None, partnership: InitiativePartner) ->
     )
 
 
-def get_item_for_editing(request: HttpRequest, model: type[T], slug: str) -> T:
+def get_item_for_editing[T: Model](request: HttpRequest, model: type[T], slug: str) -> T:
     """The item when the requester may edit it: 404 for outsiders, 403 for members who may not."""
     item = get_object_or_404(model, slug=slug)
     user = request.user if request.user.is_authenticated else None
@@ -99,7 +110,9 @@ def get_item_for_editing(request: HttpRequest, model: type[T], slug: str) -> T:
     return item
 
 
-def get_item_for_member(request: HttpRequest, model: type[T], slug: str) -> tuple[T, str | None]:
+def get_item_for_member[T: Model](
+    request: HttpRequest, model: type[T], slug: str
+) -> tuple[T, str | None]:
     """The item and the requester's role in its organisation; 404 unless member or editor."""
     item = get_object_or_404(model, slug=slug)
     user = request.user if request.user.is_authenticated else None

@@ -343,7 +343,7 @@ def region_overview(region: Region, limit: int = 6) -> dict[str, list[Any]]:
 
 
 def organisation_activity(organisation: Organisation, limit: int = 12) -> dict[str, list[Any]]:
-    """Published initiatives an organisation leads or confirmed partnering in, and its challenges."""
+    """Published initiatives it leads or is a confirmed partner of, and its challenges."""
     partner_of = InitiativePartner.objects.filter(
         organisation=organisation, confirmed_at__isnull=False
     ).values("initiative_id")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, Q, QuerySet, Value
+from django.db.models import F, FloatField, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,6 +34,11 @@ PAGE_SIZE = 20
 MAX_PAGES = 10
 MAX_WORDS = 8
 MIN_SIMILARITY = 0.4
+# Ranking reads every candidate's vector, so a word that occurs in half of 100,000 texts
+# would cost hundreds of milliseconds. Each kind ranks at most this many matches: below it
+# ranking is exact; above it the best of the first CANDIDATES matches is shown, and a second
+# word narrows the search. This keeps p95 bounded whatever the size (docs/performance.md).
+CANDIDATES = 400
 
 KINDS = {
     "initiatieven": ("initiative", _("Initiatives")),
@@ -108,26 +113,32 @@ def build_query(words: list[str], corrections: dict[str, str]) -> SearchQuery | 
 def snippet_html(text: str) -> SafeString:
     """Escape everything a member wrote, then turn our own highlight markers into <mark>."""
     escaped = str(escape(text))
-    return mark_safe(  # noqa: S308 - the text was escaped on the line above
-        escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
-    )
+    return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
 
 
 def _ranked(kind: str, query: SearchQuery, words: list[str]) -> QuerySet[Any]:
     if kind == "organisation":
         vector = organisation_search_vector()
-        queryset = (
+        # Organisation vectors are computed from the expression index's definition, not
+        # stored, so their candidates are capped lower.
+        candidates = (
             Organisation.objects.listed()
             .annotate(vector=vector)
             .filter(Q(vector=query) | Q(name__trigram_word_similar=" ".join(words)))
-            .annotate(rank=Cast(SearchRank(vector, query), FloatField()))
+            .values("pk")[: CANDIDATES // 4]
+        )
+        queryset = Organisation.objects.filter(pk__in=Subquery(candidates)).annotate(
+            rank=Cast(SearchRank(vector, query), FloatField())
         )
     else:
         model = {"initiative": Initiative, "challenge": Challenge, "story": Story}[kind]
-        queryset = (
+        candidates = (
             model.objects.published()  # type: ignore[attr-defined]
             .filter(search_vector=query)
-            .annotate(rank=Cast(SearchRank(F("search_vector"), query), FloatField()))
+            .values("pk")[:CANDIDATES]
+        )
+        queryset = model.objects.filter(pk__in=Subquery(candidates)).annotate(
+            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
         )
     return queryset.annotate(hit_kind=Value(kind)).values_list("hit_kind", "pk", "rank").order_by()
 

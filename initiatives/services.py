@@ -86,6 +86,29 @@ def search_terms_add(*, text: str) -> None:
         )
 
 
+@transaction.atomic
+def search_terms_rebuild() -> int:
+    """Rebuild the typo vocabulary from all public text, organisations included."""
+    from initiatives.models import InitiativeUpdate
+
+    words: set[str] = set()
+    sources = [
+        Initiative.objects.published().values_list("title", "tagline", "search_text"),
+        Challenge.objects.published().values_list("title", "summary", "search_text"),
+        Story.objects.published().values_list("title", "summary", "search_text"),
+        InitiativeUpdate.objects.filter(
+            initiative__publication_status=PublicationStatus.PUBLISHED
+        ).values_list("title", "body", "title"),
+        Organisation.objects.listed().values_list("name", "description", "name"),
+    ]
+    for rows in sources:
+        for first, second, third in rows.iterator():
+            words |= words_of(f"{first} {second} {third}")
+    SearchTerm.objects.all().delete()
+    SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in words], batch_size=5000)
+    return len(words)
+
+
 def public_text(item: Item) -> str:
     parts = [item.title, getattr(item, "tagline", ""), getattr(item, "summary", "")]
     return " ".join([*parts, item.build_search_text()])

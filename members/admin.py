@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import AuditEntryInline
 from members import services
 from members.models import (
     Invitation,
@@ -76,7 +77,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "status_reason",
         "created_at",
     )
-    inlines = (MembershipInline,)
+    inlines = (MembershipInline, AuditEntryInline)
     actions = ("verify_organisations", "suspend_organisations", "reinstate_organisations")
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "kvk_number", "website", "region", "themes")}),
@@ -103,7 +104,6 @@ class OrganisationAdmin(admin.ModelAdmin):
             services.organisation_verify(
                 organisation=organisation, by=request.user, method="editor"
             )  # type: ignore[arg-type]
-            self.log_change(request, organisation, "Verified by an editor")
             count += 1
         self.message_user(
             request,
@@ -126,7 +126,6 @@ class OrganisationAdmin(admin.ModelAdmin):
                     by=request.user,  # type: ignore[arg-type]
                     reason=form.cleaned_data["reason"],
                 )
-                self.log_change(request, organisation, f"Suspended: {form.cleaned_data['reason']}")
             self.message_user(request, _("The organisations are suspended."), messages.SUCCESS)
             return None
         return render(
@@ -149,7 +148,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     ) -> None:
         for organisation in queryset.filter(status=OrganisationStatus.SUSPENDED):
             services.organisation_reinstate(organisation=organisation, by=request.user)  # type: ignore[arg-type]
-            self.log_change(request, organisation, "Reinstated")
         self.message_user(request, _("The organisations are reinstated."), messages.SUCCESS)
 
 

@@ -24,6 +24,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.models import Region, Theme
@@ -257,6 +258,7 @@ def organisation_verify(
     organisation.save(
         update_fields=["status", "verified_at", "verification_method", "status_reason"]
     )
+    audit_record(actor=by, action="organisation.verify", target=organisation, reason=method)
     _notify_admins(
         organisation,
         "members/email/organisation_verified",
@@ -272,6 +274,7 @@ def organisation_suspend(*, organisation: Organisation, by: User, reason: str) -
     organisation.status = OrganisationStatus.SUSPENDED
     organisation.status_reason = reason
     organisation.save(update_fields=["status", "status_reason"])
+    audit_record(actor=by, action="organisation.suspend", target=organisation, reason=reason)
     _notify_admins(
         organisation,
         "members/email/organisation_suspended",
@@ -287,6 +290,7 @@ def organisation_reinstate(*, organisation: Organisation, by: User) -> Organisat
     )
     organisation.status_reason = ""
     organisation.save(update_fields=["status", "status_reason"])
+    audit_record(actor=by, action="organisation.reinstate", target=organisation)
     return organisation
 
 
@@ -551,8 +555,10 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
         raise ValidationError(
             _("An organisation needs at least one owner. Make someone else owner first.")
         )
+    previous = target.role
     target.role = role
     target.save(update_fields=["role"])
+    audit_record(actor=by, action="membership.role", target=target, reason=f"{previous} → {role}")
     return target
 
 
@@ -595,4 +601,10 @@ def ownership_transfer(*, organisation: Organisation, by: User, to: Membership) 
     target.save(update_fields=["role"])
     actor.role = MembershipRole.ADMIN
     actor.save(update_fields=["role"])
+    audit_record(
+        actor=by,
+        action="organisation.transfer_ownership",
+        target=organisation,
+        reason=str(target.user),
+    )
     return target

@@ -349,13 +349,16 @@ def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.join_request_create(
-                organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
-                message=form.cleaned_data["message"],
-            )
+            with ratelimit_guard(request, "members.join_request", limit=10, period=3600):
+                services.join_request_create(
+                    organisation=organisation,
+                    by=request.user,  # type: ignore[arg-type]
+                    message=form.cleaned_data["message"],
+                )
         except ValidationError as error:
             form.add_error(None, error)
+        except RateLimited:
+            form.add_error(None, _("You sent many requests in a short time. Try again later."))
         else:
             messages.success(request, _("Your request was sent to the organisation's admins."))
             return redirect(organisation)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "members",
     "initiatives",
     "stamp",
+    "matchmaking",
     # Django contrib
     "django.contrib.admin",
     "django.contrib.auth",
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "taggit",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "matchmaking.context_processors.notifications",
             ],
         },
     },
@@ -251,6 +254,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupExtraForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per member: changing it verifies the new one
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
@@ -261,6 +265,14 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # the host name (no django.contrib.sites here). Same variable as SITE_NAME below.
 MFA_TOTP_ISSUER = env_str("SITE_NAME", "Breinaald")
 TAGGIT_CASE_INSENSITIVE = True
+# Background jobs (emails of matchmaking) through Django's tasks framework, stored in
+# PostgreSQL; `manage.py db_worker` runs them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # ---------------------------------------------------------------------------
 # Project
@@ -272,6 +284,15 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
 SITE_REGION = env_str("SITE_REGION", "")
+# How many introductions one member may ask for in 24 hours.
+MATCHMAKING_DAILY_REQUEST_LIMIT = env_int("MATCHMAKING_DAILY_REQUEST_LIMIT", 5)
+
+# The stamp: defaults for the one StampSettings row (editors change it in the admin later).
+STAMP_CLAIMS_NEED_APPROVAL = env_bool("STAMP_CLAIMS_NEED_APPROVAL", default=False)
+STAMP_GRACE_DAYS = env_int("STAMP_GRACE_DAYS", 30)
+STAMP_REMINDER_DAYS = env_int("STAMP_REMINDER_DAYS", 7)
+# Open Badges requires a public contact address for the issuer (the site).
+STAMP_ISSUER_EMAIL = env_str("STAMP_ISSUER_EMAIL", "")  # empty: the address in DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

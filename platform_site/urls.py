@@ -36,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("members.urls")),
     path("", include("initiatives.urls")),
     path("stempel/", include("stamp.urls")),
+    path("", include("matchmaking.urls")),
     prefix_default_language=False,
 )
 

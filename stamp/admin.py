@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -60,9 +61,7 @@ class CharterAdmin(admin.ModelAdmin):
         charter = services.charter_publish(charter=drafts[0], by=request.user)  # type: ignore[arg-type]
         self.message_user(
             request,
-            _(
-                "Version %(version)s is published. Carriers have been asked to confirm it."
-            )
+            _("Version %(version)s is published. Carriers have been asked to confirm it.")
             % {"version": charter.version},
             level=messages.SUCCESS,
         )
@@ -149,15 +148,14 @@ class ClaimAdmin(admin.ModelAdmin):
                         service(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
                     except services.StampError as error:
                         self.message_user(
-                            request, f"{claim.organisation}: {' '.join(error.messages)}",
+                            request,
+                            f"{claim.organisation}: {' '.join(error.messages)}",
                             level=messages.ERROR,
                         )
                     else:
                         succeeded += 1
                 if succeeded:
-                    self.message_user(
-                        request, done % {"count": succeeded}, level=messages.SUCCESS
-                    )
+                    self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
                 return None
         else:
             form = ReasonForm()
@@ -171,7 +169,7 @@ class ClaimAdmin(admin.ModelAdmin):
                 "claims": claims,
                 "form": form,
                 "action": action,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },
         )
 
@@ -197,9 +195,7 @@ class ClaimAdmin(admin.ModelAdmin):
             done=_("Revoked: %(count)s."),
         )
 
-    @admin.action(
-        description=gettext_lazy("Reinstate the selected claims"), permissions=["change"]
-    )
+    @admin.action(description=gettext_lazy("Reinstate the selected claims"), permissions=["change"])
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
         return self._with_reason(
             request,

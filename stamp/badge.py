@@ -51,7 +51,9 @@ class BadgeDrawing:
     @property
     def name_line_positions(self) -> list[tuple[float, str]]:
         step = self.name_font_size * 1.15
-        return [(self.name_first_baseline + i * step, line) for i, line in enumerate(self.name_lines)]
+        return [
+            (self.name_first_baseline + i * step, line) for i, line in enumerate(self.name_lines)
+        ]
 
 
 def status_word(status: str) -> str:
@@ -68,7 +70,8 @@ def status_word(status: str) -> str:
 
 
 def _ring_text() -> str:
-    unit = f"{settings.SITE_NAME} · {gettext('Social innovation')} · ".upper()
+    motto = gettext("Social innovation")
+    unit = f"{settings.SITE_NAME} · {motto} · ".upper()
     # Repeat the motto until it goes most of the way round.
     repeats = max(1, round(70 / len(unit)))
     return (unit * repeats).strip()
@@ -93,9 +96,8 @@ def layout(claim: Claim | None, *, verify_url: str = "") -> BadgeDrawing:
         name = claim.organisation.name
         public_status = claim.public_status
         status = status_word(public_status)
-        colour = {ClaimStatus.ACTIVE: INK, ClaimStatus.PENDING: INK_WAITING}.get(
-            public_status, INK_ENDED
-        )
+        colours: dict[str, str] = {ClaimStatus.ACTIVE: INK, ClaimStatus.PENDING: INK_WAITING}
+        colour = colours.get(public_status, INK_ENDED)
         struck = public_status not in (ClaimStatus.ACTIVE, ClaimStatus.PENDING)
         title = gettext("%(site)s stamp of %(organisation)s: %(status)s") % {
             "site": settings.SITE_NAME,

@@ -46,7 +46,9 @@ class Charter(models.Model):
         max_length=500,
         help_text=_("One or two sentences: what the stamp stands for."),
     )
-    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists and links."))
+    body = models.TextField(
+        _("text"), help_text=_("Markdown: **bold**, *italic*, lists and links.")
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -78,12 +80,12 @@ class Charter(models.Model):
             return _("%(title)s (draft)") % {"title": self.title}
         return _("%(title)s, version %(version)s") % {"title": self.title, "version": self.version}
 
+    def get_absolute_url(self) -> str:
+        return reverse("stamp:charter_detail", kwargs={"version": self.version})
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
-
-    def get_absolute_url(self) -> str:
-        return reverse("stamp:charter_detail", kwargs={"version": self.version})
 
 
 class StampSettings(models.Model):

@@ -280,9 +280,7 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
             if claimed.status == ClaimStatus.ACTIVE:
                 messages.success(request, _("Your organisation now carries the stamp."))
             else:
-                messages.success(
-                    request, _("Thank you. An editor will look at your claim soon.")
-                )
+                messages.success(request, _("Thank you. An editor will look at your claim soon."))
             return redirect("stamp:manage", slug=organisation.slug)
     context = _manage_context(organisation, request.user, claim_form=form)  # type: ignore[arg-type]
     return render(request, "stamp/manage.html", context, status=400)

@@ -25,7 +25,7 @@ class PublicationStatus(models.TextChoices):
 
 
 class ResourceKind(models.TextChoices):
-    """What a challenge or initiative needs and an organisation may offer (matchmaking reuses it)."""
+    """What a challenge or initiative needs, and an organisation may offer (for matchmaking)."""
 
     EXPERTISE = "expertise", _("Expertise")
     FUNDING = "funding", _("Funding")
@@ -106,6 +106,14 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or set(update_fields) & set(self.TEXT_FIELDS):
+            self.search_text = self.build_search_text()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED
@@ -120,14 +128,6 @@ class Publishable(models.Model):
         parts = [markdown_to_text(getattr(self, name)) for name in self.TEXT_FIELDS]
         text = " ".join(part for part in parts if part)
         return text.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, "")
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or set(update_fields) & set(self.TEXT_FIELDS):
-            self.search_text = self.build_search_text()
-            if update_fields is not None:
-                kwargs["update_fields"] = {*update_fields, "search_text"}
-        super().save(*args, **kwargs)
 
 
 def status_constraint(model_label: str) -> models.CheckConstraint:

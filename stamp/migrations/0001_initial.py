@@ -2,118 +2,391 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import stamp.models
 from django.conf import settings
 from django.db import migrations, models
 
+import stamp.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0001_initial'),
+        ("members", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Charter',
+            name="Charter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(blank=True, null=True, unique=True, verbose_name='version')),
-                ('title', models.CharField(max_length=150, verbose_name='title')),
-                ('summary', models.TextField(help_text='One or two sentences: what the stamp stands for.', max_length=500, verbose_name='summary')),
-                ('body', models.TextField(help_text='Markdown: **bold**, *italic*, lists and links.', verbose_name='text')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('published_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, unique=True, verbose_name="version"
+                    ),
+                ),
+                ("title", models.CharField(max_length=150, verbose_name="title")),
+                (
+                    "summary",
+                    models.TextField(
+                        help_text="One or two sentences: what the stamp stands for.",
+                        max_length=500,
+                        verbose_name="summary",
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: **bold**, *italic*, lists and links.",
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'charter version',
-                'verbose_name_plural': 'charter versions',
-                'ordering': ['-version', '-created_at'],
+                "verbose_name": "charter version",
+                "verbose_name_plural": "charter versions",
+                "ordering": ["-version", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for approval'), ('active', 'Active'), ('withdrawn', 'Withdrawn by the organisation'), ('lapsed', 'Lapsed'), ('revoked', 'Revoked by the editors')], default='pending', max_length=16, verbose_name='status')),
-                ('statement', models.TextField(blank=True, help_text='Optional, at most 500 characters. Shown on the verification page.', max_length=500, verbose_name='why we carry the stamp')),
-                ('code', models.CharField(default=stamp.models._verification_code, editable=False, max_length=64, unique=True, verbose_name='verification code')),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='claimed at')),
-                ('active_since', models.DateTimeField(blank=True, null=True, verbose_name='active since')),
-                ('status_changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='status changed at')),
-                ('status_reason', models.TextField(blank=True, verbose_name='reason for the status')),
-                ('confirmation_due_at', models.DateTimeField(blank=True, null=True, verbose_name='confirm the new charter before')),
-                ('reminded_at', models.DateTimeField(blank=True, null=True, verbose_name='reminder sent at')),
-                ('charter_agreed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stamp.charter', verbose_name='charter version agreed to')),
-                ('charter_confirmed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stamp.charter', verbose_name='latest charter version confirmed')),
-                ('claimed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='claimed by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stamp_claims', to='members.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("active", "Active"),
+                            ("withdrawn", "Withdrawn by the organisation"),
+                            ("lapsed", "Lapsed"),
+                            ("revoked", "Revoked by the editors"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional, at most 500 characters. Shown on the verification page.",
+                        max_length=500,
+                        verbose_name="why we carry the stamp",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=stamp.models._verification_code,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                        verbose_name="verification code",
+                    ),
+                ),
+                (
+                    "claimed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="claimed at"
+                    ),
+                ),
+                (
+                    "active_since",
+                    models.DateTimeField(blank=True, null=True, verbose_name="active since"),
+                ),
+                (
+                    "status_changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="status changed at"
+                    ),
+                ),
+                (
+                    "status_reason",
+                    models.TextField(blank=True, verbose_name="reason for the status"),
+                ),
+                (
+                    "confirmation_due_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="confirm the new charter before"
+                    ),
+                ),
+                (
+                    "reminded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="reminder sent at"),
+                ),
+                (
+                    "charter_agreed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="stamp.charter",
+                        verbose_name="charter version agreed to",
+                    ),
+                ),
+                (
+                    "charter_confirmed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="stamp.charter",
+                        verbose_name="latest charter version confirmed",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="claimed by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stamp_claims",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stamp claim',
-                'verbose_name_plural': 'stamp claims',
-                'ordering': ['-claimed_at'],
+                "verbose_name": "stamp claim",
+                "verbose_name_plural": "stamp claims",
+                "ordering": ["-claimed_at"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimEvent',
+            name="ClaimEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('claimed', 'Claimed the stamp'), ('approved', 'Approved by an editor'), ('withdrawn', 'Withdrawn by the organisation'), ('revoked', 'Revoked by the editors'), ('reinstated', 'Reinstated by the editors'), ('confirmation_requested', 'Asked to confirm a new charter'), ('confirmed', 'Confirmed a new charter'), ('lapsed', 'Lapsed')], max_length=32, verbose_name='action')),
-                ('from_status', models.CharField(blank=True, choices=[('pending', 'Waiting for approval'), ('active', 'Active'), ('withdrawn', 'Withdrawn by the organisation'), ('lapsed', 'Lapsed'), ('revoked', 'Revoked by the editors')], max_length=16, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('pending', 'Waiting for approval'), ('active', 'Active'), ('withdrawn', 'Withdrawn by the organisation'), ('lapsed', 'Lapsed'), ('revoked', 'Revoked by the editors')], max_length=16, verbose_name='to')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('by', models.ForeignKey(blank=True, help_text='Empty when the platform did it, e.g. a lapse after the deadline.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('charter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='stamp.charter', verbose_name='charter version')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='stamp.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("claimed", "Claimed the stamp"),
+                            ("approved", "Approved by an editor"),
+                            ("withdrawn", "Withdrawn by the organisation"),
+                            ("revoked", "Revoked by the editors"),
+                            ("reinstated", "Reinstated by the editors"),
+                            ("confirmation_requested", "Asked to confirm a new charter"),
+                            ("confirmed", "Confirmed a new charter"),
+                            ("lapsed", "Lapsed"),
+                        ],
+                        max_length=32,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("active", "Active"),
+                            ("withdrawn", "Withdrawn by the organisation"),
+                            ("lapsed", "Lapsed"),
+                            ("revoked", "Revoked by the editors"),
+                        ],
+                        max_length=16,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for approval"),
+                            ("active", "Active"),
+                            ("withdrawn", "Withdrawn by the organisation"),
+                            ("lapsed", "Lapsed"),
+                            ("revoked", "Revoked by the editors"),
+                        ],
+                        max_length=16,
+                        verbose_name="to",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the platform did it, e.g. a lapse after the deadline.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "charter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="stamp.charter",
+                        verbose_name="charter version",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="stamp.claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'claim event',
-                'verbose_name_plural': 'claim history',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "claim event",
+                "verbose_name_plural": "claim history",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='StampSettings',
+            name="StampSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claims_need_approval', models.BooleanField(default=False, help_text='Off: a claim is active at once. On: it waits until an editor approves it.', verbose_name="claims need an editor's approval")),
-                ('grace_days', models.PositiveSmallIntegerField(default=30, help_text='After this many days an unconfirmed claim lapses.', verbose_name='days to confirm a new charter version')),
-                ('reminder_days', models.PositiveSmallIntegerField(default=7, verbose_name='remind this many days before the deadline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "claims_need_approval",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Off: a claim is active at once. On: it waits until an editor approves it.",
+                        verbose_name="claims need an editor's approval",
+                    ),
+                ),
+                (
+                    "grace_days",
+                    models.PositiveSmallIntegerField(
+                        default=30,
+                        help_text="After this many days an unconfirmed claim lapses.",
+                        verbose_name="days to confirm a new charter version",
+                    ),
+                ),
+                (
+                    "reminder_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="remind this many days before the deadline"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stamp settings',
-                'verbose_name_plural': 'stamp settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='stamp_settings_singleton')],
+                "verbose_name": "stamp settings",
+                "verbose_name_plural": "stamp settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pk", 1)), name="stamp_settings_singleton"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='charter',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('published_at__isnull', True), ('version__isnull', True)), models.Q(('published_at__isnull', False), ('version__isnull', False)), _connector='OR'), name='stamp_charter_published_has_version'),
+            model_name="charter",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("published_at__isnull", True), ("version__isnull", True)),
+                    models.Q(("published_at__isnull", False), ("version__isnull", False)),
+                    _connector="OR",
+                ),
+                name="stamp_charter_published_has_version",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status', '-active_since'], name='stamp_claim_status_580f2f_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["status", "-active_since"], name="stamp_claim_status_580f2f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['pending', 'active'])), fields=('organisation',), name='stamp_claim_one_open_per_organisation', violation_error_message='This organisation already carries or claims the stamp.'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["pending", "active"])),
+                fields=("organisation",),
+                name="stamp_claim_one_open_per_organisation",
+                violation_error_message="This organisation already carries or claims the stamp.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'active', 'withdrawn', 'lapsed', 'revoked'])), name='stamp_claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["pending", "active", "withdrawn", "lapsed", "revoked"])
+                ),
+                name="stamp_claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'revoked'), _negated=True), models.Q(('status_reason', ''), _negated=True), _connector='OR'), name='stamp_claim_revoked_has_reason'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "revoked"), _negated=True),
+                    models.Q(("status_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="stamp_claim_revoked_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'active'), _negated=True), ('active_since__isnull', False), _connector='OR'), name='stamp_claim_active_has_since'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "active"), _negated=True),
+                    ("active_since__isnull", False),
+                    _connector="OR",
+                ),
+                name="stamp_claim_active_has_since",
+            ),
         ),
     ]

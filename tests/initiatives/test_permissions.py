@@ -24,8 +24,20 @@ def _login(client, request, role):
 # status of the item → role → expected status code of GET edit page
 EDIT_MATRIX = {
     "draft": {"outsider": 302, "member": 404, "org_member": 200, "org_admin": 200, "staff": 403},
-    "submitted": {"outsider": 302, "member": 404, "org_member": 403, "org_admin": 200, "staff": 403},
-    "published": {"outsider": 302, "member": 404, "org_member": 403, "org_admin": 200, "staff": 403},
+    "submitted": {
+        "outsider": 302,
+        "member": 404,
+        "org_member": 403,
+        "org_admin": 200,
+        "staff": 403,
+    },
+    "published": {
+        "outsider": 302,
+        "member": 404,
+        "org_member": 403,
+        "org_admin": 200,
+        "staff": 403,
+    },
     "archived": {"outsider": 302, "member": 404, "org_member": 403, "org_admin": 403, "staff": 403},
 }
 

@@ -10,7 +10,7 @@ from tests.initiatives.factories import (
     StoryFactory,
     UpdateFactory,
 )
-from tests.members.factories import ThemeFactory
+from tests.members.factories import RegionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def content(db):
     themes = [ThemeFactory(name="wonen", slug="wonen"), ThemeFactory(name="zorg", slug="zorg")]
-    challenges = [ChallengeFactory(themes=themes) for _ in range(3)]
+    region = RegionFactory(name="Midden-Brabant", slug="midden-brabant")
+    challenges = [ChallengeFactory(themes=themes, region=region) for _ in range(3)]
     initiatives = []
     for _ in range(5):
         initiative = InitiativeFactory(themes=themes)

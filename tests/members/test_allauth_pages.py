@@ -194,7 +194,7 @@ MEMBER_PAGES = [
         "Weet je zeker dat je wilt uitloggen?",
         "Are you sure you want to sign out?",
     ),
-    ("account_email", "", "E-mailadressen", "Email Addresses"),
+    ("account_email", "", "E-mailadres", "Email Address"),
     ("account_change_password", "", "Wachtwoord wijzigen", "Change Password"),
     ("account_reauthenticate", "", "Toegang bevestigen", "Confirm Access"),
     ("mfa_index", "", "Inloggen in twee stappen", "Two-Factor Authentication"),

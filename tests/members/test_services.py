@@ -395,3 +395,17 @@ def test_an_admin_of_another_organisation_has_no_say(
         services.membership_remove(
             membership=owner_membership(organisation, org_member), by=stranger
         )
+
+
+def test_verifying_and_suspending_leave_an_audit_entry(organisation: Organisation, staff: User) -> None:
+    from core.audit import audit_history
+
+    organisation.status = OrganisationStatus.PENDING
+    organisation.save()
+    services.organisation_verify(organisation=organisation, by=staff, method="editor")
+    services.organisation_suspend(organisation=organisation, by=staff, reason="Misleidende naam")
+
+    entries = list(audit_history(organisation))
+    assert [e.action for e in entries] == ["organisation.suspend", "organisation.verify"]
+    assert entries[0].actor == staff
+    assert entries[0].reason == "Misleidende naam"

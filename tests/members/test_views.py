@@ -382,3 +382,44 @@ def test_a_member_edits_the_profile_and_uploads_an_avatar(client: Client, member
     assert member.language == "en"
     assert member.profile.is_public
     assert member.profile.avatar
+
+
+def test_the_organisation_page_query_count_does_not_grow_with_its_members(
+    client: Client, organisation: Organisation, org_owner: User, django_assert_max_num_queries
+) -> None:
+    for _ in range(20):
+        MembershipFactory(organisation=organisation)
+
+    # organisation (+region), public members (+user, profile), themes; other apps may add
+    # a few fixed queries for their sections, but none that grow with the members.
+    with django_assert_max_num_queries(10):
+        response = client.get(organisation.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_an_anonymous_visitor_with_an_invitation_is_offered_to_sign_up(
+    client: Client, organisation: Organisation, org_admin: User
+) -> None:
+    from members import services
+
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="n@example.org"
+    )
+
+    response = client.get(reverse("members:invitation_accept", args=[invitation.accept_token]))
+
+    assert response.status_code == 200
+    assert reverse("account_signup") in response.text
+    assert client.session["account_verified_email"] == "n@example.org"
+
+
+def test_join_requests_are_rate_limited(client: Client, member: User) -> None:
+    client.force_login(member)
+    organisations = [OrganisationFactory() for _ in range(11)]
+    for organisation in organisations[:10]:
+        client.post(reverse("members:join_request_create", args=[organisation.slug]))
+
+    response = client.post(reverse("members:join_request_create", args=[organisations[10].slug]))
+
+    assert response.status_code == 200
+    assert not organisations[10].join_requests.exists()

@@ -43,7 +43,7 @@ def test_the_badge_is_an_accessible_svg_with_name_and_status(
     assert f"/stempel/v/{claim.code}/" in description
     text = _text(root)
     assert "ACTIEF" in text
-    assert "BREINAALD" in text
+    assert "BREINAALD · SOCIALE INNOVATIE" in text
     assert "rotate(" in root.find(f"{SVG}g").get("transform")
 
 

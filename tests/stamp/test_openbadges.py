@@ -131,9 +131,7 @@ def test_a_claim_that_ended_otherwise_is_revoked_in_the_json_too(
     elif how == "lapsed":
         claim = ClaimFactory(status=ClaimStatus.LAPSED, status_reason="Niet bevestigd.")
     else:
-        claim = ClaimFactory(
-            organisation=OrganisationFactory(status=OrganisationStatus.SUSPENDED)
-        )
+        claim = ClaimFactory(organisation=OrganisationFactory(status=OrganisationStatus.SUSPENDED))
 
     assertion = _get(client, f"/stempel/openbadges/toekenningen/{claim.code}.json")
 
@@ -163,9 +161,7 @@ def test_the_revocation_list_names_every_revoked_assertion_with_its_reason(
     assert revocations["id"] == REVOCATIONS_ID
     assert revocations["issuer"] == ISSUER_ID
     listed = {entry["id"]: entry["revocationReason"] for entry in revocations["revokedAssertions"]}
-    assert listed == {
-        f"{BASE}/stempel/openbadges/toekenningen/{revoked.code}.json": "Misbruik."
-    }
+    assert listed == {f"{BASE}/stempel/openbadges/toekenningen/{revoked.code}.json": "Misbruik."}
     assert active.code not in json.dumps(revocations)
     assert never_issued.code not in json.dumps(revocations)
 

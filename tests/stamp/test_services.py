@@ -392,7 +392,9 @@ def test_the_carrier_confirms_the_new_version_and_keeps_the_stamp(
     organisation: Organisation, org_admin: User, staff: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
-    new = services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=staff)
+    new = services.charter_publish(
+        charter=CharterFactory(version=None, published_at=None), by=staff
+    )
 
     with pytest.raises(services.StampError):
         services.stamp_confirm_charter(claim=claim, by=org_admin, charter=charter)
@@ -411,7 +413,9 @@ def test_a_member_cannot_confirm_the_charter(
     organisation: Organisation, org_admin: User, org_member: User, staff: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
-    new = services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=staff)
+    new = services.charter_publish(
+        charter=CharterFactory(version=None, published_at=None), by=staff
+    )
 
     with pytest.raises(PermissionDenied):
         services.stamp_confirm_charter(claim=claim, by=org_member, charter=new)

@@ -60,9 +60,7 @@ def test_the_wall_lists_active_carriers_of_verified_organisations_only(
     ClaimFactory(organisation__name="Verlopen BV", status=ClaimStatus.LAPSED)
     ClaimFactory(organisation__name="Wachtend BV", status=ClaimStatus.PENDING, active_since=None)
     ClaimFactory(
-        organisation=OrganisationFactory(
-            name="Geschorst BV", status=OrganisationStatus.SUSPENDED
-        )
+        organisation=OrganisationFactory(name="Geschorst BV", status=OrganisationStatus.SUSPENDED)
     )
     ClaimFactory(
         organisation=OrganisationFactory(name="Archief BV", status=OrganisationStatus.ARCHIVED)
@@ -73,14 +71,24 @@ def test_the_wall_lists_active_carriers_of_verified_organisations_only(
     content = response.content.decode()
     assert "Actieve Corporatie" in content
     assert active.get_absolute_url() in content
-    for hidden in ("Teruggetrokken", "Ingetrokken", "Verlopen BV", "Wachtend", "Geschorst", "Archief"):
+    for hidden in (
+        "Teruggetrokken",
+        "Ingetrokken",
+        "Verlopen BV",
+        "Wachtend",
+        "Geschorst",
+        "Archief",
+    ):
         assert hidden not in content
 
 
 def test_the_wall_filters_by_kind_and_region(client: Client, charter: Charter) -> None:
     utrecht = RegionFactory(name="Utrecht", slug="utrecht")
-    ClaimFactory(organisation__name="Gemeente Utrecht", organisation__kind="municipality",
-                 organisation__region=utrecht)
+    ClaimFactory(
+        organisation__name="Gemeente Utrecht",
+        organisation__kind="municipality",
+        organisation__region=utrecht,
+    )
     ClaimFactory(organisation__name="Buurtkracht", organisation__kind="neighbourhood_initiative")
 
     by_kind = client.get("/stempel/dragers/", {"kind": OrganisationKind.MUNICIPALITY})
@@ -377,7 +385,9 @@ def test_the_carrier_confirms_a_new_charter_on_the_stamp_page(
     assert claim.charter_confirmed == new
 
 
-def test_the_forms_refuse_a_get(organisation: Organisation, org_admin: User, charter: Charter) -> None:
+def test_the_forms_refuse_a_get(
+    organisation: Organisation, org_admin: User, charter: Charter
+) -> None:
     client = _client_for(org_admin)
 
     assert client.get(f"/stempel/organisatie/{organisation.slug}/dragen/").status_code == 405

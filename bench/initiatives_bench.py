@@ -1,0 +1,319 @@
+"""Benchmark the initiatives pages at scale: list, filtered list, detail and search.
+
+Usage (a database of its own; it is filled, never emptied):
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/breinaald_bench \\
+        .venv/bin/python bench/initiatives_bench.py [--initiatives 100000] [--requests 60]
+
+Seeds N published initiatives (organisations N/20, challenges N/10, stories N/5) with
+bulk_create when the database holds fewer, then times each page in-process through
+django.test.Client and prints p50/p95 server times and the query count per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import tests.environment  # noqa: F401  (test-like settings: no debug, local hosts)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings")
+if "DATABASE_URL" not in os.environ:
+    sys.exit("Set DATABASE_URL to a database of its own, e.g. .../breinaald_bench")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+# Plain static names: the bench must not depend on a collected, hashed manifest.
+override_settings(
+    STORAGES={
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+).enable()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core.models import Region, Theme  # noqa: E402
+from initiatives.models import (  # noqa: E402
+    Challenge,
+    Initiative,
+    SearchTerm,
+    Story,
+    ThemedChallenge,
+    ThemedInitiative,
+)
+from initiatives.services import words_of  # noqa: E402
+from members.models import Organisation, OrganisationKind  # noqa: E402
+
+WORDS = [
+    "buurt",
+    "wijk",
+    "bewoners",
+    "gemeente",
+    "jongeren",
+    "ouderen",
+    "werk",
+    "woning",
+    "woningen",
+    "energie",
+    "zonnepanelen",
+    "isolatie",
+    "warmte",
+    "armoede",
+    "schulden",
+    "eenzaamheid",
+    "voedsel",
+    "moestuin",
+    "fietsen",
+    "repareren",
+    "taal",
+    "school",
+    "stage",
+    "leerwerkbaan",
+    "chauffeur",
+    "transport",
+    "zorg",
+    "welzijn",
+    "vrijwilligers",
+    "maatjes",
+    "samenwerking",
+    "coalitie",
+    "ondernemers",
+    "corporatie",
+    "huurders",
+    "verduurzamen",
+    "klimaat",
+    "groen",
+    "water",
+    "regen",
+    "daken",
+    "tuinen",
+    "spelen",
+    "sport",
+    "cultuur",
+    "muziek",
+    "kunst",
+    "bibliotheek",
+    "digitaal",
+    "jeugdwerkloosheid",
+    "nul-op-de-meter",
+    "statushouders",
+    "nieuwkomers",
+    "inclusie",
+    "mantelzorg",
+    "dementie",
+    "gezondheid",
+    "bewegen",
+    "mobiliteit",
+    "deelauto",
+    "laadpalen",
+    "afval",
+    "circulair",
+    "hergebruik",
+]
+THEMES = ["energietransitie", "wonen", "zorg", "armoede", "voedsel", "jeugdwerkloosheid"]
+REGIONS = ["midden-brabant", "utrecht", "amsterdam", "rotterdam-rijnmond", "twente", "groningen"]
+STAGES = ["idea", "pilot", "running", "scaling", "completed"]
+BATCH = 5000
+
+
+def sentence(rng: random.Random, length: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + "."
+
+
+def seed(total: int) -> None:
+    rng = random.Random(42)
+    existing = Initiative.objects.count()
+    if existing >= total:
+        print(f"database already holds {existing} initiatives")
+        return
+    started = time.perf_counter()
+    regions = [
+        Region.objects.get_or_create(slug=s, defaults={"name": s.title()})[0] for s in REGIONS
+    ]
+    themes = [Theme.objects.get_or_create(slug=s, defaults={"name": s})[0] for s in THEMES]
+    kinds = OrganisationKind.values
+    want_orgs = max(total // 20, 10)
+    have_orgs = Organisation.objects.filter(slug__startswith="bench-org-").count()
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Organisatie {n} {rng.choice(WORDS)}",
+                slug=f"bench-org-{n}",
+                kind=rng.choice(kinds),
+                region=rng.choice(regions),
+                status="verified",
+                description=sentence(rng, 25),
+            )
+            for n in range(have_orgs, want_orgs)
+        ],
+        batch_size=BATCH,
+    )
+    org_ids = list(Organisation.objects.values_list("pk", flat=True))
+    now = timezone.now()
+
+    def published_at(n: int) -> object:
+        return now - timedelta(minutes=n)
+
+    for start in range(existing, total, BATCH):
+        stop = min(start + BATCH, total)
+        batch = []
+        for n in range(start, stop):
+            text = " ".join(sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(4, 10)))
+            batch.append(
+                Initiative(
+                    title=f"{sentence(rng, 3)[:-1]} {n}",
+                    slug=f"bench-initiatief-{n}",
+                    tagline=sentence(rng, 10),
+                    description=text,
+                    search_text=text,
+                    lead_id=rng.choice(org_ids),
+                    region=rng.choice(regions),
+                    stage=rng.choice(STAGES),
+                    publication_status="published",
+                    published_at=published_at(n),
+                )
+            )
+        created = Initiative.objects.bulk_create(batch)
+        ThemedInitiative.objects.bulk_create(
+            [
+                ThemedInitiative(content_object_id=item.pk, tag=theme)
+                for item in created
+                for theme in rng.sample(themes, 2)
+            ]
+        )
+        challenges = []
+        for n in range(start // 10, stop // 10):
+            text = " ".join(sentence(rng, 15) for _ in range(5))
+            challenges.append(
+                Challenge(
+                    owner_id=rng.choice(org_ids),
+                    title=f"Vraagstuk {sentence(rng, 3)[:-1]} {n}",
+                    slug=f"bench-vraagstuk-{n}",
+                    summary=sentence(rng, 15),
+                    description=text,
+                    search_text=text,
+                    region=rng.choice(regions),
+                    publication_status="published",
+                    published_at=published_at(n),
+                )
+            )
+        created_challenges = Challenge.objects.bulk_create(challenges)
+        ThemedChallenge.objects.bulk_create(
+            [
+                ThemedChallenge(content_object_id=c.pk, tag=rng.choice(themes))
+                for c in created_challenges
+            ]
+        )
+        stories = []
+        for index, item in enumerate(created[::5]):
+            text = " ".join(sentence(rng, 15) for _ in range(8))
+            stories.append(
+                Story(
+                    initiative_id=item.pk,
+                    title=f"Verhaal {item.title}",
+                    slug=f"bench-verhaal-{start + index}",
+                    summary=sentence(rng, 12),
+                    problem=text,
+                    search_text=text,
+                    publication_status="published",
+                    published_at=published_at(start + index),
+                )
+            )
+        Story.objects.bulk_create(stories)
+        print(f"  {stop} initiatives ({time.perf_counter() - started:.0f} s)", flush=True)
+    vocabulary = set()
+    for word in WORDS:
+        vocabulary |= words_of(word)
+    SearchTerm.objects.bulk_create([SearchTerm(word=w) for w in vocabulary], ignore_conflicts=True)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"seeded in {time.perf_counter() - started:.0f} s")
+
+
+def measure(client: Client, label: str, urls: list[str]) -> None:
+    times, counts = [], set()
+    for url in urls[:3]:  # warm caches
+        client.get(url)
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        counts.add(len(queries))
+    times.sort()
+    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+    print(
+        f"{label:<28} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   "
+        f"queries {min(counts)}–{max(counts)}   ({len(times)} requests)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--initiatives", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    seed(args.initiatives)
+    rng = random.Random(7)
+    client = Client()
+    n = args.requests
+    total = Initiative.objects.count()
+    print(
+        f"\n{total} initiatives, {Challenge.objects.count()} challenges, "
+        f"{Story.objects.count()} stories, {Organisation.objects.count()} organisations; "
+        f"{os.cpu_count()} CPUs"
+    )
+    measure(client, "list /initiatieven/", ["/initiatieven/"] * n)
+    deep = []
+    url = "/initiatieven/"
+    for _ in range(50):  # follow "More" fifty pages deep
+        cursor = re.search(r'na=([^"&]+)" rel="next"', client.get(url).content.decode())
+        assert cursor is not None
+        url = f"/initiatieven/?na={cursor.group(1)}"
+        deep.append(url)
+    measure(client, "list, pages 1–50 deep", deep[:n])
+    measure(
+        client,
+        "filtered list",
+        [
+            f"/initiatieven/?thema={rng.choice(THEMES)}&regio={rng.choice(REGIONS)}"
+            f"&fase={rng.choice(STAGES)}&sorteer={rng.choice(['newest', 'title'])}"
+            for _ in range(n)
+        ],
+    )
+    slugs = [f"bench-initiatief-{rng.randrange(total)}" for _ in range(n)]
+    measure(client, "initiative detail", [f"/initiatieven/{slug}/" for slug in slugs])
+    measure(client, "search, common word", [f"/zoeken/?q={rng.choice(WORDS)}" for _ in range(n)])
+    measure(
+        client,
+        "search, two words",
+        [f"/zoeken/?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(n)],
+    )
+    measure(client, "search, typo", ["/zoeken/?q=jeugdwerkloosheit" for _ in range(n)])
+    measure(
+        client, "search, rare title word", [f"/zoeken/?q={rng.randrange(total)}" for _ in range(n)]
+    )
+
+
+if __name__ == "__main__":
+    main()

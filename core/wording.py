@@ -1,0 +1,17 @@
+"""Django's own Dutch speaks formally ("uw"); the platform says "je".
+
+These message ids are listed here only so that `makemessages` keeps our informal
+translations of them in locale/nl, which take precedence over Django's catalogue.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_noop
+
+DJANGO_MESSAGES_SPOKEN_INFORMALLY = (
+    ngettext_noop(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+)

@@ -1,0 +1,490 @@
+"""Explainable suggestions, scored in PostgreSQL.
+
+One SQL statement per list. It returns the *facts* behind each score (shared theme ids,
+matching resource kinds, same region, kind asked for, carries the stamp, recently active);
+the score is a plain weighted sum of those facts, and Python turns the same facts into
+reasons in words, in the reader's language. So every number on the page can be explained.
+
+Weights (see SCORE_SQL): a resource that meets a need 3 each, the kind of organisation asked
+for 3, a shared theme 2 each (at most 3 count), the same region 2, the stamp 1, activity in
+the last RECENT_DAYS days 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from core.models import Theme
+from initiatives.models import (
+    Challenge,
+    Initiative,
+    InitiativePartner,
+    ResourceKind,
+    ThemedChallenge,
+    ThemedInitiative,
+)
+from matchmaking.models import Direction, OfferNeed, ThemedOfferNeed
+from members.models import Organisation, OrganisationKind, ThemedOrganisation
+
+RECENT_DAYS = 90
+DEFAULT_LIMIT = 10
+
+SCORE_SQL = """
+    3 * cardinality(resource_kinds)
+    + 3 * kind_asked::int
+    + 2 * LEAST(cardinality(theme_ids), 3)
+    + 2 * same_region::int
+    + carries_stamp::int
+    + recently_active::int
+"""
+
+
+@dataclass
+class Suggestion:
+    """One ranked suggestion: what it is, its score, and why."""
+
+    kind: str  # "organisation", "challenge" or "initiative"
+    pk: int
+    title: str
+    slug: str
+    url: str
+    detail: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    organisation_slug: str = ""
+
+
+def _tables() -> dict[str, str]:
+    from stamp.models import Claim
+
+    return {
+        "org": Organisation._meta.db_table,
+        "org_theme": ThemedOrganisation._meta.db_table,
+        "offer": OfferNeed._meta.db_table,
+        "offer_theme": ThemedOfferNeed._meta.db_table,
+        "claim": Claim._meta.db_table,
+        "challenge": Challenge._meta.db_table,
+        "challenge_theme": ThemedChallenge._meta.db_table,
+        "initiative": Initiative._meta.db_table,
+        "initiative_theme": ThemedInitiative._meta.db_table,
+        "initiative_challenges": Initiative.challenges.through._meta.db_table,
+        "partner": InitiativePartner._meta.db_table,
+    }
+
+
+# The stamp counts when the claim is active and the organisation verified (stamp's rule).
+STAMP_SQL = """(o.status = 'verified' AND EXISTS (
+    SELECT 1 FROM {claim} c WHERE c.organisation_id = o.id AND c.status = 'active'))"""
+
+# Recently active: posted an offer or need, or updated an initiative it leads.
+RECENT_SQL = """(EXISTS (
+        SELECT 1 FROM {offer} r WHERE r.organisation_id = o.id AND r.created_at >= %(since)s)
+    OR EXISTS (
+        SELECT 1 FROM {initiative} ri WHERE ri.lead_id = o.id
+        AND ri.publication_status = 'published' AND ri.updated_at >= %(since)s))"""
+
+CURRENT_OFFER_SQL = "x.closed_at IS NULL AND (x.ends_on IS NULL OR x.ends_on >= %(today)s)"
+
+ORGANISATIONS_SQL = """
+WITH theme_hits AS (
+    SELECT org_id, array_agg(DISTINCT tag_id) AS theme_ids FROM (
+        SELECT t.content_object_id AS org_id, t.tag_id
+        FROM {org_theme} t WHERE t.tag_id = ANY(%(themes)s)
+        UNION ALL
+        SELECT x.organisation_id, t.tag_id
+        FROM {offer_theme} t JOIN {offer} x ON x.id = t.content_object_id
+        WHERE t.tag_id = ANY(%(themes)s) AND x.direction = %(direction)s AND CURRENT_OFFER
+    ) hits GROUP BY org_id
+),
+resource_hits AS (
+    SELECT x.organisation_id AS org_id, array_agg(DISTINCT x.kind) AS kinds
+    FROM {offer} x
+    WHERE x.direction = %(direction)s AND x.kind = ANY(%(resources)s) AND CURRENT_OFFER
+    GROUP BY x.organisation_id
+),
+candidates AS (
+    SELECT o.id, o.name, o.slug, o.kind, o.status,
+        COALESCE(th.theme_ids, '{{}}') AS theme_ids,
+        COALESCE(rh.kinds, '{{}}') AS resource_kinds,
+        COALESCE(o.region_id = %(region)s, false) AS same_region,
+        (o.kind = ANY(%(kinds)s)) AS kind_asked
+    FROM {org} o
+    LEFT JOIN theme_hits th ON th.org_id = o.id
+    LEFT JOIN resource_hits rh ON rh.org_id = o.id
+    WHERE o.status IN ('pending', 'verified') AND o.open_to_cooperation
+        AND NOT (o.id = ANY(%(exclude)s))
+        AND (th.org_id IS NOT NULL OR rh.org_id IS NOT NULL
+             OR COALESCE(o.region_id = %(region)s, false) OR o.kind = ANY(%(kinds)s))
+        AND (NOT %(require_resource)s OR rh.org_id IS NOT NULL)
+),
+facts AS (
+    SELECT o.*, STAMP AS carries_stamp, RECENT AS recently_active FROM candidates o
+)
+SELECT id, name, slug, kind, theme_ids, resource_kinds, same_region, kind_asked,
+    carries_stamp, recently_active, (SCORE) AS score
+FROM facts
+ORDER BY score DESC, name, id
+LIMIT %(limit)s
+"""
+
+
+def _sql(template: str) -> str:
+    tables = _tables()
+    return (
+        template.replace("CURRENT_OFFER", CURRENT_OFFER_SQL)
+        .replace("STAMP", STAMP_SQL)
+        .replace("RECENT", RECENT_SQL)
+        .replace("SCORE", SCORE_SQL)
+        .format(**tables)
+    )
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    now = timezone.now()
+    params = {"since": now - timedelta(days=RECENT_DAYS), "today": timezone.localdate(), **params}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _labels(choices: Any, values: Iterable[str]) -> str:
+    names = dict(choices)
+    return str(get_text_list([str(names.get(value, value)).lower() for value in values], _("and")))
+
+
+def _theme_names(rows: Sequence[dict[str, Any]]) -> dict[int, str]:
+    ids = {theme_id for row in rows for theme_id in row["theme_ids"]}
+    if not ids:
+        return {}
+    return {theme.pk: theme.label for theme in Theme.objects.filter(pk__in=ids)}
+
+
+def _shared_themes(row: dict[str, Any], names: dict[int, str]) -> str | None:
+    if not row["theme_ids"]:
+        return None
+    labels = sorted(names[pk] for pk in row["theme_ids"] if pk in names)
+    return _("shared themes: %(themes)s") % {"themes": ", ".join(labels)}
+
+
+# ---------------------------------------------------------------------------
+# Organisations that could help a challenge or an initiative, or need what one offers
+# ---------------------------------------------------------------------------
+
+
+def _organisation_rows(
+    *,
+    themes: Sequence[int],
+    region: int | None,
+    kinds: Sequence[str],
+    resources: Sequence[str],
+    exclude: Sequence[int],
+    direction: str = Direction.OFFER,
+    require_resource: bool = False,
+    limit: int = DEFAULT_LIMIT,
+) -> list[dict[str, Any]]:
+    return _fetch(
+        _sql(ORGANISATIONS_SQL),
+        {
+            "themes": list(themes),
+            "region": region,
+            "kinds": list(kinds),
+            "resources": list(resources),
+            "exclude": list(exclude),
+            "direction": str(direction),
+            "require_resource": require_resource,
+            "limit": limit,
+        },
+    )
+
+
+def _organisation_suggestions(
+    rows: list[dict[str, Any]], *, resource_reason: str, kind_reason: str
+) -> list[Suggestion]:
+    names = _theme_names(rows)
+    kind_labels = dict(OrganisationKind.choices)
+    suggestions = []
+    for row in rows:
+        reasons = []
+        if row["resource_kinds"]:
+            resources = _labels(ResourceKind.choices, row["resource_kinds"])
+            reasons.append(resource_reason % {"resources": resources})
+        if row["kind_asked"]:
+            reasons.append(kind_reason % {"kind": str(kind_labels.get(row["kind"], "")).lower()})
+        if row["same_region"]:
+            reasons.append(_("same region"))
+        shared = _shared_themes(row, names)
+        if shared:
+            reasons.append(shared)
+        if row["carries_stamp"]:
+            reasons.append(_("carries the stamp"))
+        if row["recently_active"]:
+            reasons.append(_("recently active"))
+        suggestions.append(
+            Suggestion(
+                kind="organisation",
+                pk=row["id"],
+                title=row["name"],
+                slug=row["slug"],
+                url=reverse("members:organisation_detail", kwargs={"slug": row["slug"]}),
+                detail=str(kind_labels.get(row["kind"], "")),
+                score=row["score"],
+                reasons=reasons,
+                organisation_slug=row["slug"],
+            )
+        )
+    return suggestions
+
+
+def _theme_ids(obj: Challenge | Initiative | Organisation) -> list[int]:
+    through = obj.themes.through  # type: ignore[attr-defined]
+    return list(through.objects.filter(content_object=obj).values_list("tag_id", flat=True))
+
+
+def for_challenge(challenge: Challenge, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+    """Organisations that could help with a challenge, best first, each with its reasons."""
+    rows = _organisation_rows(
+        themes=_theme_ids(challenge),
+        region=challenge.region_id,
+        kinds=challenge.stakeholder_kinds,
+        resources=challenge.resources_needed,
+        exclude=[challenge.owner_id],
+        limit=limit,
+    )
+    return _organisation_suggestions(
+        rows,
+        resource_reason=_("offers %(resources)s, which this challenge is looking for"),
+        kind_reason=_("is a %(kind)s, a kind of organisation this challenge asks for"),
+    )
+
+
+def initiative_needs(initiative: Initiative) -> tuple[list[str], list[str]]:
+    """What an initiative looks for: its challenges' kinds and resources, and its lead's needs."""
+    kinds: set[str] = set()
+    resources: set[str] = set()
+    for stakeholder_kinds, resources_needed in initiative.challenges.values_list(
+        "stakeholder_kinds", "resources_needed"
+    ):
+        kinds.update(stakeholder_kinds)
+        resources.update(resources_needed)
+    resources.update(
+        OfferNeed.objects.current()
+        .needs()
+        .filter(organisation_id=initiative.lead_id)
+        .values_list("kind", flat=True)
+    )
+    return sorted(kinds), sorted(resources)
+
+
+def for_initiative(initiative: Initiative, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+    kinds, resources = initiative_needs(initiative)
+    partners = list(initiative.partnerships.values_list("organisation_id", flat=True))
+    rows = _organisation_rows(
+        themes=_theme_ids(initiative),
+        region=initiative.region_id,
+        kinds=kinds,
+        resources=resources,
+        exclude=[initiative.lead_id, *partners],
+        limit=limit,
+    )
+    return _organisation_suggestions(
+        rows,
+        resource_reason=_("offers %(resources)s, which this initiative is looking for"),
+        kind_reason=_("is a %(kind)s, a kind of organisation this initiative asks for"),
+    )
+
+
+def _offered_kinds(organisation: Organisation) -> list[str]:
+    return sorted(
+        set(
+            OfferNeed.objects.current()
+            .offers()
+            .filter(organisation=organisation)
+            .values_list("kind", flat=True)
+        )
+    )
+
+
+def needs_meeting_offers(
+    organisation: Organisation, *, limit: int = DEFAULT_LIMIT
+) -> list[Suggestion]:
+    """Organisations whose current need meets one of this organisation's current offers."""
+    offered = _offered_kinds(organisation)
+    if not offered:
+        return []
+    rows = _organisation_rows(
+        themes=_theme_ids(organisation),
+        region=organisation.region_id,
+        kinds=[],
+        resources=offered,
+        exclude=[organisation.pk],
+        direction=Direction.NEED,
+        require_resource=True,
+        limit=limit,
+    )
+    return _organisation_suggestions(
+        rows, resource_reason=_("needs %(resources)s, which you offer"), kind_reason="%(kind)s"
+    )
+
+
+# ---------------------------------------------------------------------------
+# Challenges and initiatives an organisation could join
+# ---------------------------------------------------------------------------
+
+CHALLENGES_SQL = """
+WITH candidates AS (
+    SELECT ch.id AS challenge_id, ch.title, ch.slug, o.name AS owner_name, o.id AS owner_id,
+        o.status,
+        ARRAY(SELECT t.tag_id FROM {challenge_theme} t
+              WHERE t.content_object_id = ch.id AND t.tag_id = ANY(%(themes)s)) AS theme_ids,
+        ARRAY(SELECT unnest(ch.resources_needed::text[])
+              INTERSECT SELECT unnest(%(resources)s::text[])) AS resource_kinds,
+        COALESCE(ch.region_id = %(region)s, false) AS same_region,
+        (%(kind)s = ANY(ch.stakeholder_kinds)) AS kind_asked,
+        ch.published_at >= %(since)s AS recently_active
+    FROM {challenge} ch JOIN {org} o ON o.id = ch.owner_id
+    WHERE ch.publication_status = 'published' AND ch.status = 'open'
+        AND ch.owner_id <> %(organisation)s
+),
+facts AS (SELECT c.*, (c.status = 'verified' AND EXISTS (
+        SELECT 1 FROM {claim} cl WHERE cl.organisation_id = c.owner_id AND cl.status = 'active'
+    )) AS carries_stamp FROM candidates c)
+SELECT challenge_id AS id, title, slug, owner_name, theme_ids, resource_kinds, same_region,
+    kind_asked, carries_stamp, recently_active, (SCORE) AS score
+FROM facts
+WHERE cardinality(theme_ids) > 0 OR cardinality(resource_kinds) > 0 OR same_region OR kind_asked
+ORDER BY score DESC, title, id
+LIMIT %(limit)s
+"""
+
+INITIATIVES_SQL = """
+WITH lead_needs AS (
+    SELECT x.organisation_id, array_agg(DISTINCT x.kind) AS kinds FROM {offer} x
+    WHERE x.direction = 'need' AND CURRENT_OFFER GROUP BY x.organisation_id
+),
+candidates AS (
+    SELECT i.id AS initiative_id, i.title, i.slug, o.name AS owner_name, o.id AS owner_id,
+        o.status,
+        ARRAY(SELECT t.tag_id FROM {initiative_theme} t
+              WHERE t.content_object_id = i.id AND t.tag_id = ANY(%(themes)s)) AS theme_ids,
+        ARRAY(SELECT unnest(COALESCE(ln.kinds, '{{}}')::text[] || ARRAY(
+                    SELECT unnest(c.resources_needed) FROM {initiative_challenges} ic
+                    JOIN {challenge} c ON c.id = ic.challenge_id WHERE ic.initiative_id = i.id))
+              INTERSECT SELECT unnest(%(resources)s::text[])) AS resource_kinds,
+        COALESCE(i.region_id = %(region)s, false) AS same_region,
+        EXISTS (SELECT 1 FROM {initiative_challenges} ic JOIN {challenge} c
+                ON c.id = ic.challenge_id
+                WHERE ic.initiative_id = i.id AND %(kind)s = ANY(c.stakeholder_kinds))
+            AS kind_asked,
+        i.updated_at >= %(since)s AS recently_active
+    FROM {initiative} i JOIN {org} o ON o.id = i.lead_id
+    LEFT JOIN lead_needs ln ON ln.organisation_id = i.lead_id
+    WHERE i.publication_status = 'published' AND i.stage <> 'completed'
+        AND i.lead_id <> %(organisation)s
+        AND NOT EXISTS (SELECT 1 FROM {partner} p
+                        WHERE p.initiative_id = i.id AND p.organisation_id = %(organisation)s)
+),
+facts AS (SELECT c.*, (c.status = 'verified' AND EXISTS (
+        SELECT 1 FROM {claim} cl WHERE cl.organisation_id = c.owner_id AND cl.status = 'active'
+    )) AS carries_stamp FROM candidates c)
+SELECT initiative_id AS id, title, slug, owner_name, theme_ids, resource_kinds, same_region,
+    kind_asked, carries_stamp, recently_active, (SCORE) AS score
+FROM facts
+WHERE cardinality(theme_ids) > 0 OR cardinality(resource_kinds) > 0 OR same_region OR kind_asked
+ORDER BY score DESC, title, id
+LIMIT %(limit)s
+"""
+
+
+def _item_suggestions(
+    rows: list[dict[str, Any]],
+    *,
+    kind: str,
+    url_name: str,
+    resource_reason: str,
+    kind_reason: str,
+    kind_label: str,
+    stamp_reason: str,
+    recent_reason: str,
+) -> list[Suggestion]:
+    names = _theme_names(rows)
+    suggestions = []
+    for row in rows:
+        reasons = []
+        if row["resource_kinds"]:
+            resources = _labels(ResourceKind.choices, row["resource_kinds"])
+            reasons.append(resource_reason % {"resources": resources})
+        if row["kind_asked"]:
+            reasons.append(kind_reason % {"kind": kind_label})
+        if row["same_region"]:
+            reasons.append(_("same region"))
+        shared = _shared_themes(row, names)
+        if shared:
+            reasons.append(shared)
+        if row["carries_stamp"]:
+            reasons.append(stamp_reason)
+        if row["recently_active"]:
+            reasons.append(recent_reason)
+        suggestions.append(
+            Suggestion(
+                kind=kind,
+                pk=row["id"],
+                title=row["title"],
+                slug=row["slug"],
+                url=reverse(url_name, kwargs={"slug": row["slug"]}),
+                detail=row["owner_name"],
+                score=row["score"],
+                reasons=reasons,
+            )
+        )
+    return suggestions
+
+
+def _organisation_params(organisation: Organisation, limit: int) -> dict[str, Any]:
+    return {
+        "organisation": organisation.pk,
+        "themes": _theme_ids(organisation),
+        "region": organisation.region_id,
+        "kind": organisation.kind,
+        "resources": _offered_kinds(organisation),
+        "limit": limit,
+    }
+
+
+def challenges_for(organisation: Organisation, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+    """Open, published challenges this organisation could help with, best first."""
+    rows = _fetch(_sql(CHALLENGES_SQL), _organisation_params(organisation, limit))
+    return _item_suggestions(
+        rows,
+        kind="challenge",
+        url_name="initiatives:challenge_detail",
+        resource_reason=_("asks for %(resources)s, which you offer"),
+        kind_reason=_("asks for your kind of organisation (%(kind)s)"),
+        kind_label=organisation.get_kind_display().lower(),
+        stamp_reason=_("the problem owner carries the stamp"),
+        recent_reason=_("recently published"),
+    )
+
+
+def initiatives_for(organisation: Organisation, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+    """Running initiatives this organisation could join as a partner, best first."""
+    rows = _fetch(_sql(INITIATIVES_SQL), _organisation_params(organisation, limit))
+    return _item_suggestions(
+        rows,
+        kind="initiative",
+        url_name="initiatives:initiative_detail",
+        resource_reason=_("needs %(resources)s, which you offer"),
+        kind_reason=_("looks for your kind of organisation (%(kind)s)"),
+        kind_label=organisation.get_kind_display().lower(),
+        stamp_reason=_("the lead organisation carries the stamp"),
+        recent_reason=_("recently active"),
+    )

@@ -1,0 +1,608 @@
+"""Matchmaking pages. Each view parses the request, checks access, calls one service, renders.
+
+Forms re-render with their errors; a service that refuses (PermissionDenied, ValidationError)
+writes nothing because it runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_POST
+
+from initiatives.models import Challenge, Initiative, PublicationStatus
+from matchmaking import permissions, queries, services, suggestions
+from matchmaking.forms import (
+    FollowForm,
+    IntroductionRequestForm,
+    NoteForm,
+    OfferNeedFilters,
+    OfferNeedForm,
+    OutcomeForm,
+    ProposeForm,
+    RedirectForm,
+    RequiredNoteForm,
+    StoryFromOutcomeForm,
+)
+from matchmaking.models import (
+    Direction,
+    EventKind,
+    Follow,
+    IntroductionState,
+    OfferNeed,
+    Outcome,
+)
+from members.models import Organisation, User
+from members.permissions import get_organisation_for_admin
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# ---------------------------------------------------------------------------
+# Offers and needs
+# ---------------------------------------------------------------------------
+
+
+@require_GET
+def offer_need_list(request: HttpRequest) -> HttpResponse:
+    filters = OfferNeedFilters(request.GET)
+    page = queries.offer_need_list(filters, request.GET.get("page"))
+    return render(
+        request,
+        "matchmaking/offer_need_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "querystring": filters.querystring(),
+            "directions": Direction.choices,
+            "kinds": OfferNeed._meta.get_field("kind").choices,
+            **queries.facet_options(),
+        },
+    )
+
+
+@require_GET
+def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    offer_need = get_object_or_404(
+        queries.offer_need_cards().filter(organisation__status__in=["pending", "verified"]),
+        slug=slug,
+    )
+    user = _user(request)
+    if not permissions.can_view_offer_need(user, offer_need):
+        raise Http404
+    return render(
+        request,
+        "matchmaking/offer_need_detail.html",
+        {
+            "offer_need": offer_need,
+            "is_admin": permissions.is_admin_of(user, offer_need.organisation),
+        },
+    )
+
+
+@login_required
+def offer_need_create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+    organisation, _membership = get_organisation_for_admin(request, organisation_slug)
+    form = OfferNeedForm(
+        request.POST or None,
+        initial={"region": organisation.region, "direction": request.GET.get("richting")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_need = services.offer_need_create(
+                organisation=organisation,
+                by=request.user,  # type: ignore[arg-type]
+                values=form.values(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Saved. Everyone can see it now."))
+            return redirect(offer_need.get_absolute_url())
+    return render(
+        request,
+        "matchmaking/offer_need_form.html",
+        {"form": form, "organisation": organisation, "title": _("New offer or need")},
+    )
+
+
+@login_required
+def offer_need_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    offer_need = permissions.get_offer_need_for_admin(request, slug)
+    form = OfferNeedForm(request.POST or None, instance=offer_need)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offer_need_update(
+                offer_need=offer_need,
+                by=request.user,  # type: ignore[arg-type]
+                values=form.values(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(offer_need.get_absolute_url())
+    return render(
+        request,
+        "matchmaking/offer_need_form.html",
+        {
+            "form": form,
+            "organisation": offer_need.organisation,
+            "offer_need": offer_need,
+            "title": _("Edit offer or need"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
+    offer_need = permissions.get_offer_need_for_admin(request, slug)
+    if request.POST.get("reopen"):
+        services.offer_need_reopen(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Open again: it shows in the lists."))
+    else:
+        services.offer_need_close(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("Closed: it no longer shows in the lists."))
+    return redirect(offer_need.get_absolute_url())
+
+
+@login_required
+@require_GET
+def organisation_matchmaking(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+    """The organisation's own page: its offers and needs, and what it could connect with."""
+    organisation, role = permissions.get_organisation_for_matchmaking(request, organisation_slug)
+    is_admin = role in ("owner", "admin")
+    return render(
+        request,
+        "matchmaking/organisation.html",
+        {
+            "organisation": organisation,
+            "is_admin": is_admin,
+            "offers_needs": queries.organisation_offers_needs(organisation, include_closed=True),
+            "challenge_suggestions": suggestions.challenges_for(organisation),
+            "initiative_suggestions": suggestions.initiatives_for(organisation),
+            "need_suggestions": suggestions.needs_meeting_offers(organisation),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Suggestions (problem owner's admins and facilitators)
+# ---------------------------------------------------------------------------
+
+
+def _suggestions_page(
+    request: HttpRequest, item: Challenge | Initiative, found: list[Any], kind: str
+) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/suggestions.html",
+        {
+            "item": item,
+            "item_kind": kind,
+            "owner": item.organisation,
+            "suggestions": found,
+            "is_facilitator": permissions.is_facilitator(_user(request)),
+            "propose_form": ProposeForm(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def challenge_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    challenge = permissions.get_challenge_for_suggestions(request, slug)
+    return _suggestions_page(request, challenge, suggestions.for_challenge(challenge), "challenge")
+
+
+@login_required
+@require_GET
+def initiative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = permissions.get_initiative_for_suggestions(request, slug)
+    found = suggestions.for_initiative(initiative)
+    return _suggestions_page(request, initiative, found, "initiative")
+
+
+@login_required
+@require_POST
+def propose(request: HttpRequest, kind: str, slug: str, organisation_slug: str) -> HttpResponse:
+    """A facilitator starts an introduction from a suggestion."""
+    if not permissions.is_facilitator(_user(request)):
+        raise PermissionDenied
+    item: Challenge | Initiative
+    if kind == "challenge":
+        item = permissions.get_challenge_for_suggestions(request, slug)
+    else:
+        item = permissions.get_initiative_for_suggestions(request, slug)
+    receiving = get_object_or_404(Organisation.objects.listed(), slug=organisation_slug)
+    form = ProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            introduction = services.introduction_propose(
+                facilitator=request.user,  # type: ignore[arg-type]
+                requesting_organisation=item.organisation,
+                receiving_organisation=receiving,
+                message=form.cleaned_data["message"],
+                subject=item,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Introduction proposed and forwarded."))
+            return redirect(introduction.get_absolute_url())
+    else:
+        messages.error(request, _("Write a short message: why should these two meet?"))
+    url_name = (
+        "matchmaking:challenge_suggestions"
+        if kind == "challenge"
+        else "matchmaking:initiative_suggestions"
+    )
+    return redirect(url_name, slug=slug)
+
+
+# ---------------------------------------------------------------------------
+# Introductions
+# ---------------------------------------------------------------------------
+
+
+def _subject_from_query(request: HttpRequest) -> Challenge | Initiative | OfferNeed | None:
+    if slug := request.GET.get("vraagstuk"):
+        return get_object_or_404(
+            Challenge, slug=slug, publication_status=PublicationStatus.PUBLISHED
+        )
+    if slug := request.GET.get("initiatief"):
+        return get_object_or_404(
+            Initiative, slug=slug, publication_status=PublicationStatus.PUBLISHED
+        )
+    if slug := request.GET.get("aanbod"):
+        offer_need = get_object_or_404(OfferNeed.objects.current(), slug=slug)
+        return offer_need
+    return None
+
+
+def _subject_label(subject: Challenge | Initiative | OfferNeed | None) -> str:
+    if isinstance(subject, Challenge):
+        return _("About the challenge")
+    if isinstance(subject, Initiative):
+        return _("About the initiative")
+    if isinstance(subject, OfferNeed):
+        return _("About the offer") if subject.is_offer else _("About the need")
+    return ""
+
+
+@login_required
+def introduction_request(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+    receiving = get_object_or_404(Organisation.objects.listed(), slug=organisation_slug)
+    subject = _subject_from_query(request)
+    user: User = request.user  # type: ignore[assignment]
+    organisations = (
+        Organisation.objects.listed()
+        .filter(memberships__user=user)
+        .exclude(pk=receiving.pk)
+        .order_by("name")
+    )
+    if not organisations.exists():
+        messages.info(
+            request, _("Join or register an organisation first: introductions are between them.")
+        )
+        return redirect(receiving.get_absolute_url())
+    form = IntroductionRequestForm(request.POST or None, organisations=organisations)
+    used = services.requests_in_last_day(user)
+    limit = services.daily_limit()
+    if request.method == "POST" and form.is_valid():
+        try:
+            introduction = services.introduction_request(
+                requester=user,
+                requesting_organisation=form.cleaned_data["organisation"],
+                receiving_organisation=receiving,
+                message=form.cleaned_data["message"],
+                subject=subject,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Sent. A facilitator reads your request and passes it on."))
+            return redirect(introduction.get_absolute_url())
+    return render(
+        request,
+        "matchmaking/introduction_request.html",
+        {
+            "form": form,
+            "receiving": receiving,
+            "subject": subject,
+            "subject_label": _subject_label(subject),
+            "limit_reached": used >= limit,
+            "limit": limit,
+        },
+    )
+
+
+@login_required
+@require_GET
+def introduction_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/introduction_list.html",
+        {"introductions": queries.my_introductions(request.user)},  # type: ignore[arg-type]
+    )
+
+
+FACILITATOR_EVENTS = {
+    EventKind.PROPOSED,
+    EventKind.FORWARDED,
+    EventKind.NOT_FORWARDED,
+    EventKind.REDIRECTED,
+}
+RECEIVER_EVENTS = {EventKind.ACCEPTED, EventKind.DECLINED}
+
+
+def _actor_label(event: Any, introduction: Any, side: str | None) -> str:
+    """Names of the other side stay hidden until the introduction is accepted."""
+    if event.actor is None:
+        return ""
+    if event.kind in FACILITATOR_EVENTS:
+        return _("a facilitator")
+    name = event.actor.display_name or _("a member")
+    actor_side = "receiving" if event.kind in RECEIVER_EVENTS else "requesting"
+    if side is None or introduction.is_accepted or actor_side == side:
+        return name
+    if actor_side == "receiving":
+        return introduction.receiving_organisation.name
+    return introduction.requesting_organisation.name
+
+
+def _detail_context(
+    request: HttpRequest, introduction: Any, side: str | None, **forms: Any
+) -> dict[str, Any]:
+    user = _user(request)
+    show_contacts = introduction.is_accepted and side is not None
+    timeline = queries.introduction_timeline(introduction)
+    for event in timeline:
+        event.actor_label = _actor_label(event, introduction, side)  # type: ignore[attr-defined]
+    context: dict[str, Any] = {
+        "introduction": introduction,
+        "side": side,
+        "timeline": timeline,
+        "outcomes": queries.introduction_outcomes(introduction),
+        "can_forward": permissions.can_forward(user, introduction),
+        "can_answer": permissions.can_answer(user, introduction),
+        "can_record_outcome": permissions.can_record_outcome(user, introduction),
+        "show_contacts": show_contacts,
+        "requesting_contact": services.requesting_contact(introduction) if show_contacts else None,
+        "receiving_contact": introduction.answered_by if show_contacts else None,
+        "forward_form": forms.get("forward_form") or NoteForm(prefix="forward"),
+        "not_forward_form": forms.get("not_forward_form") or RequiredNoteForm(prefix="reject"),
+        "redirect_form": forms.get("redirect_form")
+        or RedirectForm(
+            prefix="redirect",
+            exclude=[
+                introduction.requesting_organisation_id,
+                introduction.receiving_organisation_id,
+            ],
+        ),
+        "answer_form": forms.get("answer_form") or NoteForm(prefix="answer"),
+        "outcome_form": forms.get("outcome_form") or OutcomeForm(prefix="outcome"),
+    }
+    return context
+
+
+@login_required
+@require_GET
+def introduction_detail(request: HttpRequest, code: str) -> HttpResponse:
+    introduction, side = permissions.get_introduction_for_viewer(request, code)
+    return render(
+        request,
+        "matchmaking/introduction_detail.html",
+        _detail_context(request, introduction, side),
+    )
+
+
+ACTIONS: dict[str, tuple[str, type[Any], Callable[..., None], str]] = {
+    # url action: (form prefix, form class, service call, success message)
+    "doorsturen": (
+        "forward",
+        NoteForm,
+        lambda i, by, data: services.introduction_forward(introduction=i, by=by, note=data["note"]),
+        gettext_noop("Forwarded to the organisation."),
+    ),
+    "niet-doorsturen": (
+        "reject",
+        RequiredNoteForm,
+        lambda i, by, data: services.introduction_not_forward(
+            introduction=i, by=by, note=data["note"]
+        ),
+        gettext_noop("Not forwarded; the member has your note."),
+    ),
+    "doorverwijzen": (
+        "redirect",
+        RedirectForm,
+        lambda i, by, data: services.introduction_redirect(
+            introduction=i, by=by, organisation=data["organisation"], note=data["note"]
+        ),
+        gettext_noop("Redirected and forwarded to the better-suited organisation."),
+    ),
+    "accepteren": (
+        "answer",
+        NoteForm,
+        lambda i, by, data: services.introduction_accept(introduction=i, by=by, note=data["note"]),
+        gettext_noop("Accepted. You can now see each other's contact details."),
+    ),
+    "afslaan": (
+        "answer",
+        NoteForm,
+        lambda i, by, data: services.introduction_decline(introduction=i, by=by, note=data["note"]),
+        gettext_noop("Declined. We let them know."),
+    ),
+}
+FORM_NAMES = {
+    "forward": "forward_form",
+    "reject": "not_forward_form",
+    "redirect": "redirect_form",
+    "answer": "answer_form",
+}
+
+
+@login_required
+@require_POST
+def introduction_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    introduction, side = permissions.get_introduction_for_viewer(request, code)
+    prefix, form_class, call, success = ACTIONS[action]
+    user: User = request.user  # type: ignore[assignment]
+    allowed = (
+        permissions.can_forward(user, introduction)
+        if prefix in ("forward", "reject", "redirect")
+        else permissions.can_answer(user, introduction)
+    )
+    if not allowed:
+        raise PermissionDenied
+    kwargs: dict[str, Any] = {"prefix": prefix}
+    if form_class is RedirectForm:
+        kwargs["exclude"] = [
+            introduction.requesting_organisation_id,
+            introduction.receiving_organisation_id,
+        ]
+    form = form_class(request.POST, **kwargs)
+    if form.is_valid():
+        try:
+            call(introduction, user, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _(success))
+            return redirect(introduction.get_absolute_url())
+    introduction.refresh_from_db()
+    context = _detail_context(request, introduction, side, **{FORM_NAMES[prefix]: form})
+    return render(request, "matchmaking/introduction_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def outcome_create(request: HttpRequest, code: str) -> HttpResponse:
+    introduction, side = permissions.get_introduction_for_viewer(request, code)
+    if not permissions.can_record_outcome(_user(request), introduction):
+        raise PermissionDenied
+    form = OutcomeForm(request.POST, prefix="outcome")
+    if form.is_valid():
+        services.outcome_record(
+            introduction=introduction,
+            by=request.user,  # type: ignore[arg-type]
+            description=form.cleaned_data["description"],
+            amount=form.cleaned_data["amount"],
+            unit=form.cleaned_data["unit"],
+        )
+        messages.success(request, _("Thank you: the outcome is recorded."))
+        return redirect(introduction.get_absolute_url())
+    context = _detail_context(request, introduction, side, outcome_form=form)
+    return render(request, "matchmaking/introduction_detail.html", context, status=400)
+
+
+@login_required
+def outcome_story(request: HttpRequest, code: str, outcome_code: str) -> HttpResponse:
+    """Turn an outcome into a draft story of one of the member's initiatives."""
+    introduction, _side = permissions.get_introduction_for_viewer(request, code)
+    user: User = request.user  # type: ignore[assignment]
+    if not permissions.can_record_outcome(user, introduction):
+        raise PermissionDenied
+    outcome = get_object_or_404(Outcome, introduction=introduction, code=outcome_code)
+    initiatives = services.story_initiatives_for(user, outcome)
+    form = StoryFromOutcomeForm(request.POST or None, initiatives=initiatives)
+    if request.method == "POST" and form.is_valid():
+        try:
+            story = services.outcome_to_story(
+                outcome=outcome, by=user, initiative=form.cleaned_data["initiative"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(
+                None,
+                " ".join(error.messages)
+                if isinstance(error, ValidationError)
+                else _("You cannot write a story for this initiative."),
+            )
+        else:
+            messages.success(request, _("A draft story is ready. Tell it in your own words."))
+            return redirect("initiatives:story_edit", slug=story.slug)
+    return render(
+        request,
+        "matchmaking/outcome_story.html",
+        {"form": form, "introduction": introduction, "outcome": outcome},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Facilitator dashboard
+# ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_facilitator(_user(request)):
+        raise PermissionDenied
+    return render(
+        request,
+        "matchmaking/dashboard.html",
+        {"dashboard": queries.facilitator_dashboard(), "states": IntroductionState},
+    )
+
+
+# ---------------------------------------------------------------------------
+# Notifications and follows
+# ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "matchmaking/notification_list.html",
+        {"notifications": queries.notifications_for(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    services.notifications_mark_read(
+        user=request.user,  # type: ignore[arg-type]
+        ids=ids or None,
+    )
+    messages.success(request, _("Marked as read."))
+    return redirect("matchmaking:notification_list")
+
+
+@login_required
+def follow_settings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    follows = Follow.objects.filter(user=user)
+    initial = {
+        "themes": [f.theme_id for f in follows if f.theme_id],
+        "regions": [f.region_id for f in follows if f.region_id],
+    }
+    form = FollowForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.follows_set(
+            user=user, themes=form.cleaned_data["themes"], regions=form.cleaned_data["regions"]
+        )
+        messages.success(request, _("Saved. The weekly digest follows your choice."))
+        return redirect("matchmaking:follow_settings")
+    return render(request, "matchmaking/follow_settings.html", {"form": form})
