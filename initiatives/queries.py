@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.models import Region, Theme
 from initiatives.models import (
@@ -281,19 +281,9 @@ def challenge_detail(slug: str, user: User | None) -> Challenge | None:
 
 
 def story_detail(slug: str, user: User | None) -> Story | None:
-    stories = (
-        Story.objects.select_related(
-            "initiative", "initiative__lead", "initiative__region", "author"
-        )
-        .defer("search_vector", "initiative__search_vector", "initiative__search_text")
-        .annotate(
-            has_other_stories=Exists(
-                Story.objects.published()
-                .filter(initiative=OuterRef("initiative"))
-                .exclude(pk=OuterRef("pk"))
-            )
-        )
-    )
+    stories = Story.objects.select_related(
+        "initiative", "initiative__lead", "initiative__region", "author"
+    ).defer("search_vector", "initiative__search_vector", "initiative__search_text")
     return _with_viewer_role(stories, user, "initiative__lead").filter(slug=slug).first()
 
 

@@ -437,7 +437,11 @@ def outcome_to_story(*, outcome: Outcome, by: User, initiative: Initiative) -> S
         raise ValidationError(_("This outcome already has a story."), code="has_story")
     subject = introduction.challenge
     problem = (subject.summary if subject is not None else "") or introduction.message
-    amount = f" ({outcome.amount.normalize():f} {outcome.unit})".rstrip() if outcome.amount else ""
+    amount = (
+        f" ({Decimal(outcome.amount).normalize():f} {outcome.unit})".rstrip()
+        if outcome.amount is not None
+        else ""
+    )
     title = Truncator(
         _("%(first)s and %(second)s: what came of our introduction")
         % {

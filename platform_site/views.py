@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from initiatives import queries as initiative_queries
+from matchmaking import queries as matchmaking_queries
 
 
 @require_GET
@@ -19,5 +20,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_challenges": initiative_queries.open_challenges(limit=3),
         "recent_stories": initiative_queries.recent_stories(limit=3),
         "recent_initiatives": initiative_queries.recent_initiatives(limit=6),
+        **matchmaking_queries.home_figures(),
     }
     return render(request, "home.html", context)
