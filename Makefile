@@ -23,7 +23,7 @@ DEV_ENV := DJANGO_DEBUG=true MAIL_FILE_DIR=var/mail
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format seed reset-db messages db-start db-stop browser-deps
+.PHONY: help install run test lint format seed reset-db messages db-start db-stop worker
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -49,14 +49,18 @@ messages: .venv/.installed ## Compile the translation catalogues
 
 run: install ## Start the database, migrate, load demo content and serve on http://127.0.0.1:8000
 	@$(CLEANUP); \
-	export $(DEV_ENV); \
+	export $(DEV_ENV) SITE_URL=http://$(HOST):$(PORT); \
 	$(PY) manage.py migrate --noinput -v 0 && \
 	$(PY) manage.py seed_demo && \
 	echo "" && \
 	echo "  Breinaald runs at http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)" && \
 	echo "  Log in as the local admin: admin@breinaald.localhost / breinaald-admin" && \
+	echo "  Demo people (password breinaald-demo): marieke@breinaald.localhost (Gemeente Tilburg)," && \
+	echo "    redactie@breinaald.localhost (editor), verbinder@breinaald.localhost (facilitator)" && \
 	echo "  Emails are written to var/mail/. Stop with Ctrl-C." && \
 	echo "" && \
+	{ $(PY) manage.py db_worker & worker=$$!; } && \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(STOP_DB)' EXIT && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install ## Lint, check migrations and run the whole test suite
@@ -73,6 +77,9 @@ lint: .venv/.installed ## ruff check and format check
 format: .venv/.installed ## Format the code and fix what ruff can
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+worker: install ## Run the background task worker (emails, notifications) on its own
+	@$(CLEANUP); export $(DEV_ENV); $(PY) manage.py db_worker
 
 seed: install ## Load the demo content (idempotent)
 	@$(CLEANUP); export $(DEV_ENV); \

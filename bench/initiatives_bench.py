@@ -8,6 +8,11 @@ Usage (a database of its own; it is filled, never emptied):
 Seeds N published initiatives (organisations N/20, challenges N/10, stories N/5) with
 bulk_create when the database holds fewer, then times each page in-process through
 django.test.Client and prints p50/p95 server times and the query count per page.
+``--only search`` times the search rows alone.
+
+The texts use a 64-word vocabulary, so the typo vocabulary (SearchTerm) is padded with
+VOCABULARY made-up Dutch-looking words: a real site's vocabulary holds tens of thousands of
+words, and the trigram look-up for a typo costs in proportion.
 """
 
 from __future__ import annotations
@@ -132,6 +137,13 @@ THEMES = ["energietransitie", "wonen", "zorg", "armoede", "voedsel", "jeugdwerkl
 REGIONS = ["midden-brabant", "utrecht", "amsterdam", "rotterdam-rijnmond", "twente", "groningen"]
 STAGES = ["idea", "pilot", "running", "scaling", "completed"]
 BATCH = 5000
+VOCABULARY = 100_000
+SYLLABLES = (  # noqa: SIM905  (one line of text reads better than a hundred lines)
+    "aan af al an ar as be bo bu da de di do dr ee ei el en er es ge gr ha he ho hu ij in ka "
+    "ke ki kl ko kr la le li lo lu ma me mi mo na ne ni no oe om on oo op or ou pa pe pl po "
+    "pr ra re ri ro sa sch se sl sm sn so sp st ta te ti to tr tu ui va ve vi vo vr wa we wi "
+    "wo za ze zi zo heid lijk baar ing ster tje atie isch loos werk huis bouw land stad"
+).split()
 
 
 def sentence(rng: random.Random, length: int) -> str:
@@ -248,6 +260,31 @@ def seed(total: int) -> None:
     print(f"seeded in {time.perf_counter() - started:.0f} s")
 
 
+def seed_vocabulary(size: int) -> None:
+    """Pad the typo vocabulary with made-up words, so a typo costs what it would on a real site."""
+    have = SearchTerm.objects.count()
+    if have >= size:
+        return
+    rng = random.Random(11)
+    words: set[str] = set()
+    while len(words) < size - have:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 5)))
+        if 4 <= len(word) <= 60:
+            words.add(word)
+    SearchTerm.objects.bulk_create(
+        [SearchTerm(word=word) for word in words], batch_size=BATCH, ignore_conflicts=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE initiatives_searchterm")
+    print(f"typo vocabulary: {SearchTerm.objects.count()} words")
+
+
+def typo(rng: random.Random, word: str) -> str:
+    """The word with one letter replaced: a fresh typo, which no cache has seen yet."""
+    position = rng.randrange(1, len(word))
+    return word[:position] + rng.choice("aeiouklmnrst") + word[position + 1 :]
+
+
 def measure(client: Client, label: str, urls: list[str]) -> None:
     times, counts = [], set()
     for url in urls[:3]:  # warm caches
@@ -271,9 +308,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--initiatives", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--only", choices=["search"], help="time only these pages")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     seed(args.initiatives)
+    seed_vocabulary(VOCABULARY)
     rng = random.Random(7)
     client = Client()
     n = args.requests
@@ -283,6 +322,12 @@ def main() -> None:
         f"{Story.objects.count()} stories, {Organisation.objects.count()} organisations; "
         f"{os.cpu_count()} CPUs"
     )
+    if args.only != "search":
+        measure_pages(client, rng, n, total)
+    measure_search(client, rng, n, total)
+
+
+def measure_pages(client: Client, rng: random.Random, n: int, total: int) -> None:
     measure(client, "list /initiatieven/", ["/initiatieven/"] * n)
     deep = []
     url = "/initiatieven/"
@@ -303,6 +348,9 @@ def main() -> None:
     )
     slugs = [f"bench-initiatief-{rng.randrange(total)}" for _ in range(n)]
     measure(client, "initiative detail", [f"/initiatieven/{slug}/" for slug in slugs])
+
+
+def measure_search(client: Client, rng: random.Random, n: int, total: int) -> None:
     measure(client, "search, common word", [f"/zoeken/?q={rng.choice(WORDS)}" for _ in range(n)])
     measure(
         client,
@@ -310,6 +358,12 @@ def main() -> None:
         [f"/zoeken/?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(n)],
     )
     measure(client, "search, typo", ["/zoeken/?q=jeugdwerkloosheit" for _ in range(n)])
+    long_words = [word for word in WORDS if len(word) >= 6 and word.isalpha()]
+    measure(
+        client,
+        "search, fresh typos",
+        [f"/zoeken/?q={typo(rng, rng.choice(long_words))}" for _ in range(n)],
+    )
     measure(
         client, "search, rare title word", [f"/zoeken/?q={rng.randrange(total)}" for _ in range(n)]
     )

@@ -421,6 +421,60 @@ MORE = [
 ]
 
 
+# Partners (organisation, role, confirmed) and a short case story for the extra initiatives.
+MORE_PARTNERS: dict[str, list[tuple[str, str, bool]]] = {
+    "Buurtkeuken Overvecht": [("gemeente-utrecht", "funder", True), ("stichting-schuldhulp-samen", "executing_partner", True)],
+    "Repair Café Kanaleneiland": [("hogeschool-utrecht", "knowledge_partner", True)],
+    "Samen Oud in de Wijk": [("gemeente-utrecht", "problem_owner", True), ("buurtkeuken-utrecht", "executing_partner", True)],
+    "Zonnedaken op Scholen": [("gemeente-tilburg", "funder", True), ("roc-tilburg", "executing_partner", True)],
+    "Energiecoaches De Reeshof": [("netwerk-energie-zuid", "knowledge_partner", True), ("gemeente-tilburg", "funder", True)],
+    "Schuldmaatjes Utrecht": [("gemeente-utrecht", "problem_owner", True), ("social-impact-factory", "facilitator", True)],
+    "Leerwerkplaats Installatietechniek": [("woonstichting-hart-van-brabant", "executing_partner", True), ("netwerk-energie-zuid", "funder", True)],
+    "Warmtenet Tilburg-Noord": [("gemeente-tilburg", "problem_owner", True)],
+    "Inclusieve Inkoop Utrecht": [("gemeente-utrecht", "funder", True), ("sociaal-atelier-utrecht", "executing_partner", True)],
+    "Moestuin op het Dak": [("hogeschool-utrecht", "knowledge_partner", True)],
+    "Jongerenraad Overvecht": [("social-impact-factory", "facilitator", True)],
+    "Tiny Houses voor Starters": [("gemeente-tilburg", "problem_owner", True)],
+    "Fietsenwerkplaats Nieuwkomers": [("gemeente-utrecht", "funder", True)],
+}  # fmt: skip
+
+MORE_STORIES: dict[str, dict[str, Any]] = {
+    "Schuldmaatjes Utrecht": {
+        "title": "Honderd gezinnen schuldenvrij dankzij een maatje",
+        "summary": "Vrijwilligers, de gemeente en een verbinder maakten schuldhulp persoonlijk.",
+        "problem": "Gezinnen met schulden wachtten maanden op hulp en durfden vaak niet te bellen.",
+        "coalition": "De gemeente Utrecht bracht het probleem in; Social Impact Factory zette de stichting, de wijkteams en werkgevers aan één tafel.",
+        "what_worked": "Een vast maatje dat meegaat naar de bank, de woningcorporatie en het loket.",
+        "what_did_not": "Een app om afspraken te plannen: gezinnen belden liever.",
+        "lessons": "Vertrouwen gaat voor snelheid. Een maatje uit de eigen wijk werkt het best.",
+        "results": "Honderd gezinnen zijn schuldenvrij; de wachttijd ging van vier maanden naar drie weken.",
+        "is_celebration": True,
+    },
+    "Zonnedaken op Scholen": {
+        "title": "Ouders, school en coöperatie leggen samen zonnepanelen",
+        "summary": "Hoe een coöperatie van ouders twaalf schooldaken vol legde.",
+        "problem": "Scholen hadden grote daken maar geen geld en geen tijd om zonnepanelen te regelen.",
+        "coalition": "De energiecoöperatie verzamelde ouders als investeerders; de gemeente garandeerde de lening; studenten van het ROC hielpen bij de installatie.",
+        "what_worked": "Ouders investeren in hun eigen school: de opbrengst gaat naar lesmateriaal over energie.",
+        "what_did_not": "Het vergunningstraject voor monumentale scholen duurde te lang.",
+        "lessons": "Begin bij de school met de meest enthousiaste directeur, en laat leerlingen meerekenen.",
+        "results": "Twaalf schooldaken, 1.800 panelen en lessen over energie op elke school.",
+        "is_celebration": False,
+    },
+    "Leerwerkplaats Installatietechniek": {
+        "title": "Studenten leren in echte huurwoningen",
+        "summary": "Een corporatie opende haar woningen als leerwerkplaats voor warmtepompen.",
+        "problem": "Er zijn te weinig installateurs om alle woningen van het gas af te halen.",
+        "coalition": "Het ROC, de woonstichting en het energiebedrijf maakten samen een leerlijn in echte woningen.",
+        "what_worked": "Bewoners kregen een vaste student als aanspreekpunt.",
+        "what_did_not": "De eerste groep was te groot voor één begeleider.",
+        "lessons": "Leer in het echt, maar met een kleine groep en een vaste leermeester.",
+        "results": "Veertig studenten gediplomeerd; tweehonderd woningen kregen een warmtepomp.",
+        "is_celebration": True,
+    },
+}
+
+
 def _publish(item: Any, kind: str, by: User, editor: User) -> None:
     if item.publication_status == PublicationStatus.DRAFT:
         getattr(services, f"{kind}_submit")(**{kind: item, "by": by})
@@ -530,6 +584,12 @@ def seed() -> str:
                 "challenges": challenges,
                 "start": date(2018 + number % 7, 1 + number % 12, 1),
                 "figures": [("betrokken buurtbewoners", 20 + 17 * number, "")],
+                "partners": [
+                    (slug, role, confirmed)
+                    for slug, role, confirmed in MORE_PARTNERS.get(title, [])
+                    if slug in orgs
+                ],
+                "story": MORE_STORIES.get(title),
             },
             orgs,
             editor,

@@ -1,33 +1,33 @@
 """One search across initiatives, challenges, stories and organisations.
 
 PostgreSQL full-text search in the ``dutch_unaccent`` configuration (Dutch stemming, accents
-ignored) over stored, GIN-indexed vectors: generated columns on our own models, an
-expression index on organisations (see search_index). Typos are forgiven by correcting each
-query word against a vocabulary of known words with trigram similarity (``SearchTerm``)
-and searching for the word *or* its correction. A page of results costs at most six
-queries: the correction, one ranked UNION over the four kinds, and one query per kind
-on the page for its highlighted snippets.
+ignored) over stored, GIN-indexed vectors: generated columns on our own models and on
+``members.Organisation``. Typos are forgiven by correcting each unknown query word against a
+vocabulary of known words with trigram similarity (``SearchTerm``) and searching for the
+word *or* its correction.
+
+A page of results costs at most two queries: the correction of unknown words (skipped for
+words already looked up recently, see ``corrections_for``), and one statement that ranks
+the four kinds and computes highlighted snippets for the page's hits only. Figures and the
+reasoning behind each choice are in docs/performance.md.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, QuerySet, Subquery, Value
-from django.db.models.functions import Cast
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.models import SEARCH_CONFIG, Challenge, Initiative, Story
+from initiatives.models import SEARCH_CONFIG, Challenge, Initiative, PublicationStatus, Story
 from initiatives.models.base import HIGHLIGHT_START, HIGHLIGHT_STOP
-from initiatives.search_index import organisation_search_vector
 from initiatives.services import normalise_word
-from members.models import Organisation
+from members.models import Organisation, OrganisationKind, OrganisationStatus
 
 PAGE_SIZE = 20
 # Offsets are fine for search: people read the first pages of ranked results, never the 50th.
@@ -39,6 +39,9 @@ MIN_SIMILARITY = 0.4
 # ranking is exact; above it the best of the first CANDIDATES matches is shown, and a second
 # word narrows the search. This keeps p95 bounded whatever the size (docs/performance.md).
 CANDIDATES = 400
+# A correction depends only on the vocabulary, which changes slowly. A stale entry costs
+# little: the typed word is always searched too, so a correction can only add hits.
+CORRECTION_CACHE_SECONDS = 600
 
 KINDS = {
     "initiatieven": ("initiative", _("Initiatives")),
@@ -52,8 +55,84 @@ KIND_LABELS = {
     "story": _("Story"),
     "organisation": _("Organisation"),
 }
+DETAIL_URLS = {
+    "initiative": "initiatives:initiative_detail",
+    "challenge": "initiatives:challenge_detail",
+    "story": "initiatives:story_detail",
+    "organisation": "members:organisation_detail",
+}
 QUERY_WORD_RE = re.compile(r"[^\W_]+")
-HEADLINE_OPTIONS = {"max_words": 35, "min_words": 15, "max_fragments": 2, "short_word": 2}
+MARKDOWN_MARKS_RE = re.compile(r"[*_#>`\[\]]")
+# ts_headline parses and stems the whole text it is given: about 0.45 ms per 1,000 characters
+# on this machine, so a page of long stories would cost tens of milliseconds. Snippets come
+# from the opening of the text; a match further on still ranks, its snippet just shows the
+# opening words (docs/performance.md).
+HEADLINE_CHARS = 2000
+HEADLINE_OPTIONS = (
+    f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, "
+    "MaxWords=35, MinWords=15, ShortWord=2, MaxFragments=2"
+)
+
+_INITIATIVE = Initiative._meta.db_table
+_CHALLENGE = Challenge._meta.db_table
+_STORY = Story._meta.db_table
+_ORGANISATION = Organisation._meta.db_table
+
+# Each kind's candidates, as (kind, id, rank). ``{q}`` is the query; it is repeated rather
+# than put in a CTE so that the planner sees a constant and can estimate how many rows match:
+# a common word is then read by a short sequential scan that stops at the LIMIT, a rare word
+# through the GIN index. The WHERE clauses are the visibility rules of ``published()`` (a
+# story also needs its initiative published) and ``Organisation.objects.listed()``.
+_CANDIDATES_SQL = {
+    "initiative": f"""
+        SELECT 'initiative' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
+        FROM {_INITIATIVE}
+        WHERE publication_status = %(published)s AND search_vector @@ {{q}}
+        LIMIT %(candidates)s""",
+    "challenge": f"""
+        SELECT 'challenge' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
+        FROM {_CHALLENGE}
+        WHERE publication_status = %(published)s AND search_vector @@ {{q}}
+        LIMIT %(candidates)s""",
+    "story": f"""
+        SELECT 'story' AS kind, s.id, ts_rank(s.search_vector, {{q}}) AS rank
+        FROM {_STORY} s JOIN {_INITIATIVE} i ON i.id = s.initiative_id
+        WHERE s.publication_status = %(published)s AND i.publication_status = %(published)s
+            AND s.search_vector @@ {{q}}
+        LIMIT %(candidates)s""",
+    "organisation": f"""
+        SELECT 'organisation' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
+        FROM {_ORGANISATION}
+        WHERE status = ANY(%(listed)s) AND search_vector @@ {{q}}
+        LIMIT %(candidates)s""",
+}
+# The page's hits with what a result shows: title, slug, a line of context, and the snippet.
+# ts_headline re-parses the whole text, so it runs for the (at most 21) rows of the page only.
+_PAGE_SQL = {
+    "initiative": f"""
+        SELECT p.kind, p.id, p.rank, x.title, x.slug, o.name,
+            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
+        FROM page p JOIN {_INITIATIVE} x ON x.id = p.id
+            JOIN {_ORGANISATION} o ON o.id = x.lead_id
+        WHERE p.kind = 'initiative'""",
+    "challenge": f"""
+        SELECT p.kind, p.id, p.rank, x.title, x.slug, o.name,
+            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
+        FROM page p JOIN {_CHALLENGE} x ON x.id = p.id
+            JOIN {_ORGANISATION} o ON o.id = x.owner_id
+        WHERE p.kind = 'challenge'""",
+    "story": f"""
+        SELECT p.kind, p.id, p.rank, x.title, x.slug, i.title,
+            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
+        FROM page p JOIN {_STORY} x ON x.id = p.id
+            JOIN {_INITIATIVE} i ON i.id = x.initiative_id
+        WHERE p.kind = 'story'""",
+    "organisation": f"""
+        SELECT p.kind, p.id, p.rank, x.name, x.slug, x.kind,
+            ts_headline({{config}}, left(x.description, %(headline_chars)s), {{q}}, %(headline)s)
+        FROM page p JOIN {_ORGANISATION} x ON x.id = p.id
+        WHERE p.kind = 'organisation'""",
+}
 
 
 @dataclass
@@ -78,36 +157,66 @@ class Results:
     has_next: bool
 
 
+def _correction_key(word: str) -> str:
+    return f"search:correction:{word}"
+
+
 def corrections_for(words: list[str]) -> dict[str, str]:
-    """Map each word that is not in the vocabulary to its most similar known word."""
+    """Map each word that is not in the vocabulary to its most similar known word.
+
+    Known words are skipped by an exact look-up before the trigram search, which is the
+    expensive part (milliseconds per word in a large vocabulary); results, including "no
+    correction", are cached per word.
+    """
     candidates = sorted({normalise_word(word) for word in words if len(word) >= 4})
     if not candidates:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT q.w, t.word FROM unnest(%s::text[]) AS q(w)
-            CROSS JOIN LATERAL (
-                SELECT word FROM initiatives_searchterm
-                WHERE word %% q.w AND similarity(word, q.w) >= %s
-                ORDER BY similarity(word, q.w) DESC, word LIMIT 1
-            ) AS t
-            """,
-            [candidates, MIN_SIMILARITY],
+    cached = cache.get_many([_correction_key(word) for word in candidates])
+    unknown = [word for word in candidates if _correction_key(word) not in cached]
+    found: dict[str, str] = {}
+    if unknown:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                WITH unknown AS MATERIALIZED (
+                    SELECT q.w FROM unnest(%s::text[]) AS q(w)
+                    WHERE NOT EXISTS (SELECT FROM initiatives_searchterm k WHERE k.word = q.w)
+                )
+                SELECT u.w, t.word FROM unknown AS u
+                CROSS JOIN LATERAL (
+                    SELECT word FROM initiatives_searchterm
+                    WHERE word %% u.w AND similarity(word, u.w) >= %s
+                    ORDER BY similarity(word, u.w) DESC, word LIMIT 1
+                ) AS t
+                """,
+                [unknown, MIN_SIMILARITY],
+            )
+            found = dict(cursor.fetchall())
+        cache.set_many(
+            {_correction_key(word): found.get(word, "") for word in unknown},
+            CORRECTION_CACHE_SECONDS,
         )
-        return {word: best for word, best in cursor.fetchall() if best != word}
+    corrections = {}
+    for word in candidates:
+        best = found[word] if word in found else cached.get(_correction_key(word), "")
+        if best and best != word:
+            corrections[word] = best
+    return corrections
 
 
-def build_query(words: list[str], corrections: dict[str, str]) -> SearchQuery | None:
-    """All words must match, each as typed or as its correction."""
-    combined: Any = None
-    for word in words:
-        term: Any = SearchQuery(word, config=SEARCH_CONFIG, search_type="plain")
+def build_query(words: list[str], corrections: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """SQL for a tsquery in which all words must match, each as typed or as its correction."""
+    parts, params = [], {}
+    for index, word in enumerate(words):
         corrected = corrections.get(normalise_word(word))
-        if corrected:
-            term = term | SearchQuery(corrected, config=SEARCH_CONFIG, search_type="plain")
-        combined = term if combined is None else combined & term
-    return combined
+        alternatives = [word, corrected] if corrected else [word]
+        terms = []
+        for number, alternative in enumerate(alternatives):
+            name = f"word_{index}_{number}"
+            params[name] = alternative
+            terms.append(f"plainto_tsquery('{SEARCH_CONFIG}'::regconfig, %({name})s)")
+        parts.append("(" + " || ".join(terms) + ")")
+    return "(" + " && ".join(parts) + ")", params
 
 
 def snippet_html(text: str) -> SafeString:
@@ -116,105 +225,16 @@ def snippet_html(text: str) -> SafeString:
     return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
 
 
-def _ranked(kind: str, query: SearchQuery) -> QuerySet[Any]:
-    if kind == "organisation":
-        vector = organisation_search_vector()
-        # Organisation vectors are computed from the expression index's definition, not
-        # stored, so their candidates are capped lower. Typos in names are forgiven through
-        # the vocabulary (which holds organisation names), not a trigram scan: that forced a
-        # recheck of every candidate and cost 30 ms at 5,000 organisations.
-        candidates = (
-            Organisation.objects.listed()
-            .annotate(vector=vector)
-            .filter(vector=query)
-            .values("pk")[: CANDIDATES // 4]
-        )
-        queryset = Organisation.objects.filter(pk__in=Subquery(candidates)).annotate(
-            rank=Cast(SearchRank(vector, query), FloatField())
-        )
-    else:
-        model = {"initiative": Initiative, "challenge": Challenge, "story": Story}[kind]
-        candidates = (
-            model.objects.published()  # type: ignore[attr-defined]
-            .filter(search_vector=query)
-            .values("pk")[:CANDIDATES]
-        )
-        queryset = model.objects.filter(pk__in=Subquery(candidates)).annotate(
-            rank=Cast(SearchRank(F("search_vector"), query), FloatField())
-        )
-    return queryset.annotate(hit_kind=Value(kind)).values_list("hit_kind", "pk", "rank").order_by()
-
-
-def _headline(field: str, query: SearchQuery) -> SearchHeadline:
-    return SearchHeadline(
-        field,
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=HIGHLIGHT_START,
-        stop_sel=HIGHLIGHT_STOP,
-        **HEADLINE_OPTIONS,
-    )
-
-
-def _hits(kind: str, pks: list[int], query: SearchQuery) -> dict[int, Hit]:
-    hits: dict[int, Hit] = {}
-    if kind == "initiative":
-        for item in (
-            Initiative.objects.filter(pk__in=pks)
-            .select_related("lead")
-            .only("title", "slug", "lead__name")
-            .annotate(snippet=_headline("search_text", query))
-        ):
-            hits[item.pk] = Hit(
-                kind,
-                item.title,
-                item.get_absolute_url(),
-                snippet_html(item.snippet),
-                item.lead.name,
-            )
-    elif kind == "challenge":
-        for item in (
-            Challenge.objects.filter(pk__in=pks)
-            .select_related("owner")
-            .only("title", "slug", "owner__name")
-            .annotate(snippet=_headline("search_text", query))
-        ):
-            hits[item.pk] = Hit(
-                kind,
-                item.title,
-                item.get_absolute_url(),
-                snippet_html(item.snippet),
-                item.owner.name,
-            )
-    elif kind == "story":
-        for item in (
-            Story.objects.filter(pk__in=pks)
-            .select_related("initiative")
-            .only("title", "slug", "initiative__title")
-            .annotate(snippet=_headline("search_text", query))
-        ):
-            hits[item.pk] = Hit(
-                kind,
-                item.title,
-                item.get_absolute_url(),
-                snippet_html(item.snippet),
-                item.initiative.title,
-            )
-    else:
-        for item in (
-            Organisation.objects.filter(pk__in=pks)
-            .only("name", "slug", "kind")
-            .annotate(snippet=_headline("description", query))
-        ):
-            plain = re.sub(r"[*_#>`\[\]]", "", item.snippet)
-            hits[item.pk] = Hit(
-                kind,
-                item.name,
-                item.get_absolute_url(),
-                snippet_html(plain),
-                item.get_kind_display(),
-            )
-    return hits
+def _statement(kinds: list[str], query_sql: str) -> str:
+    """Rank the candidates of each kind, keep one page, and describe that page's hits."""
+    candidates = " UNION ALL ".join(f"({_CANDIDATES_SQL[kind]})" for kind in kinds)
+    page = " UNION ALL ".join(_PAGE_SQL[kind] for kind in kinds)
+    return (
+        f"WITH hits AS ({candidates}),"
+        " page AS MATERIALIZED (SELECT kind, id, rank FROM hits"
+        " ORDER BY rank DESC, kind, id LIMIT %(limit)s OFFSET %(offset)s)"
+        f" {page} ORDER BY 3 DESC, 1, 2"
+    ).format(q=query_sql, config=f"'{SEARCH_CONFIG}'::regconfig")
 
 
 def search(text: str, *, kind: str = "", page: int = 1) -> Results:
@@ -225,19 +245,34 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
     if not words:
         return Results(text, [], {}, page, has_next=False)
     corrections = corrections_for(words)
-    query = build_query(words, corrections)
-    assert query is not None
+    query_sql, query_params = build_query(words, corrections)
     kinds = [KINDS[kind][0]] if kind in KINDS else [value[0] for value in KINDS.values()]
-    ranked = _ranked(kinds[0], query)
-    if len(kinds) > 1:
-        ranked = ranked.union(*[_ranked(other, query) for other in kinds[1:]], all=True)
-    offset = (page - 1) * PAGE_SIZE
-    rows = list(ranked.order_by("-rank", "hit_kind", "pk")[offset : offset + PAGE_SIZE + 1])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _statement(kinds, query_sql),
+            {
+                **query_params,
+                "published": PublicationStatus.PUBLISHED.value,
+                "listed": [OrganisationStatus.PENDING.value, OrganisationStatus.VERIFIED.value],
+                "candidates": CANDIDATES,
+                "headline": HEADLINE_OPTIONS,
+                "headline_chars": HEADLINE_CHARS,
+                "limit": PAGE_SIZE + 1,
+                "offset": (page - 1) * PAGE_SIZE,
+            },
+        )
+        rows = cursor.fetchall()
     has_next = len(rows) > PAGE_SIZE and page < MAX_PAGES
-    rows = rows[:PAGE_SIZE]
-    by_kind: dict[str, list[int]] = {}
-    for row_kind, pk, _rank in rows:
-        by_kind.setdefault(row_kind, []).append(pk)
-    found = {row_kind: _hits(row_kind, pks, query) for row_kind, pks in by_kind.items()}
-    hits = [found[row_kind][pk] for row_kind, pk, _rank in rows if pk in found[row_kind]]
+    hits = [
+        Hit(
+            row_kind,
+            title,
+            reverse(DETAIL_URLS[row_kind], kwargs={"slug": slug}),
+            snippet_html(
+                MARKDOWN_MARKS_RE.sub("", snippet) if row_kind == "organisation" else snippet
+            ),
+            str(OrganisationKind(meta).label) if row_kind == "organisation" else meta,
+        )
+        for row_kind, _pk, _rank, title, slug, meta, snippet in rows[:PAGE_SIZE]
+    ]
     return Results(text, hits, corrections, page, has_next)

@@ -16,10 +16,13 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
+from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.markdown import markdown_to_text
 from initiatives import permissions
@@ -245,6 +248,7 @@ def _publish(item: Item, by: User) -> None:
     item.archived_at = None
     item.save(update_fields=["publication_status", "published_at", "archived_at", "updated_at"])
     search_terms_add(text=public_text(item))
+    audit_record(actor=by, action=f"{item._meta.model_name}.publish", target=item)
 
 
 def _archive(item: Item, by: User) -> None:
@@ -252,6 +256,7 @@ def _archive(item: Item, by: User) -> None:
     item.publication_status = PublicationStatus.ARCHIVED
     item.archived_at = timezone.now()
     item.save(update_fields=["publication_status", "archived_at", "updated_at"])
+    audit_record(actor=by, action=f"{item._meta.model_name}.archive", target=item)
 
 
 @transaction.atomic
@@ -414,3 +419,66 @@ def initiative_image_remove(*, picture: InitiativeImage, by: User) -> None:
     field_file = picture.image
     picture.delete()
     transaction.on_commit(lambda: delete_image(field_file, GALLERY_KIND))
+
+
+# ---------------------------------------------------------------------------
+# Rejection by the editors: submitted → draft, with a reason mailed to the author
+# ---------------------------------------------------------------------------
+
+
+def _author(item: Item) -> User | None:
+    return item.author if isinstance(item, Story) else item.created_by
+
+
+def _reject(item: Item, by: User, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
+    _require(permissions.is_editor(by))
+    if item.publication_status != PublicationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted item can be sent back."), code="not_submitted")
+    item.publication_status = PublicationStatus.DRAFT
+    item.save(update_fields=["publication_status", "updated_at"])
+    audit_record(actor=by, action=f"{item._meta.model_name}.reject", target=item, reason=reason)
+    author = _author(item)
+    if author is not None and author.is_active:
+        recipients = [(author.email, author.language)]
+    else:  # the author left: tell whoever runs the organisation now
+        recipients = list(
+            item.organisation.memberships.filter(
+                role__in=("owner", "admin"), user__is_active=True
+            ).values_list("user__email", "user__language")
+        )
+    edit_url = absolute_url(
+        reverse(f"initiatives:{item._meta.model_name}_edit", kwargs={"slug": item.slug})
+    )
+    for email, language in recipients:
+        send_templated_email(
+            template_prefix="initiatives/email/item_rejected",
+            to=[email],
+            language=language,
+            context={
+                "item": item,
+                "kind": item._meta.model_name,
+                "reason": reason,
+                "url": edit_url,
+            },
+        )
+
+
+@transaction.atomic
+def challenge_reject(*, challenge: Challenge, by: User, reason: str) -> None:
+    """An editor sends a submitted challenge back to draft; the author hears why."""
+    _reject(challenge, by, reason)
+
+
+@transaction.atomic
+def initiative_reject(*, initiative: Initiative, by: User, reason: str) -> None:
+    """An editor sends a submitted initiative back to draft; the author hears why."""
+    _reject(initiative, by, reason)
+
+
+@transaction.atomic
+def story_reject(*, story: Story, by: User, reason: str) -> None:
+    """An editor sends a submitted story back to draft; the author hears why."""
+    _reject(story, by, reason)

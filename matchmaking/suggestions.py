@@ -100,9 +100,15 @@ WITH theme_hits AS (
         SELECT t.content_object_id AS org_id, t.tag_id
         FROM {org_theme} t WHERE t.tag_id = ANY(%(themes)s)
         UNION ALL
+        -- One primary-key lookup per tagged offer (OFFSET 0 keeps the planner from
+        -- turning this into a scan of every offer).
         SELECT x.organisation_id, t.tag_id
-        FROM {offer_theme} t JOIN {offer} x ON x.id = t.content_object_id
-        WHERE t.tag_id = ANY(%(themes)s) AND x.direction = %(direction)s AND CURRENT_OFFER
+        FROM {offer_theme} t CROSS JOIN LATERAL (
+            SELECT x.organisation_id FROM {offer} x
+            WHERE x.id = t.content_object_id AND x.direction = %(direction)s AND CURRENT_OFFER
+            OFFSET 0
+        ) x
+        WHERE t.tag_id = ANY(%(themes)s)
     ) hits GROUP BY org_id
 ),
 resource_hits AS (

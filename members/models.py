@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.signing import TimestampSigner
 from django.core.validators import RegexValidator
 from django.db import models
@@ -249,6 +251,15 @@ class Organisation(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Site search (initiatives.search) reads this stored vector: name weight A, description C,
+    # in the Dutch unaccent configuration that migration initiatives/0001 creates. The
+    # database keeps it current on every write, so no flow here has to think about search.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config="dutch_unaccent")
+        + SearchVector("description", weight="C", config="dutch_unaccent"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -274,7 +285,10 @@ class Organisation(models.Model):
                 name="members_organisation_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            GinIndex(fields=["search_vector"], name="organisation_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "initiatives",
     "stamp",
     "matchmaking",
+    "curation",
     # Django contrib
     "django.contrib.admin",
     "django.contrib.auth",

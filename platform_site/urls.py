@@ -6,6 +6,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -13,8 +15,9 @@ from core import views as core_views
 from initiatives.sitemaps import sitemaps
 from platform_site import views
 
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+admin.site.site_header = format_lazy("{name} · {part}", name=settings.SITE_NAME, part=_("curation"))
+admin.site.site_title = format_lazy("{name} · {part}", name=settings.SITE_NAME, part=_("admin"))
+admin.site.index_title = _("Curate the platform")
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
@@ -37,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.urls")),
     path("stempel/", include("stamp.urls")),
     path("", include("matchmaking.urls")),
+    path("", include("curation.urls")),
     prefix_default_language=False,
 )
 

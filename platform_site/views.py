@@ -10,16 +10,21 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from curation import queries as curation_queries
 from initiatives import queries as initiative_queries
 from matchmaking import queries as matchmaking_queries
+from stamp.models import Claim
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
+        "featured_items": curation_queries.featured_items(limit=6),
         "open_challenges": initiative_queries.open_challenges(limit=3),
         "recent_stories": initiative_queries.recent_stories(limit=3),
         "recent_initiatives": initiative_queries.recent_initiatives(limit=6),
+        "carrier_count": Claim.objects.carrying().count(),
+        **curation_queries.regional_figures(),
         **matchmaking_queries.home_figures(),
     }
     return render(request, "home.html", context)

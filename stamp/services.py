@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_record
 from core.emails import send_templated_email
 from members.models import ADMIN_ROLES, Organisation, User
 from members.permissions import is_organisation_admin
@@ -195,6 +196,7 @@ def stamp_approve(*, claim: Claim, by: User, reason: str = "") -> Claim:
             reason=reason.strip(),
             extra_fields={"active_since": timezone.now()},
         )
+        audit_record(actor=by, action="stamp.approve", target=claim, reason=reason.strip())
         _mail_organisation_admins(claim, "approved")
     return claim
 
@@ -215,6 +217,7 @@ def stamp_revoke(*, claim: Claim, by: User, reason: str) -> Claim:
             reason=reason,
             extra_fields={"confirmation_due_at": None},
         )
+        audit_record(actor=by, action="stamp.revoke", target=claim, reason=reason)
         _mail_organisation_admins(claim, "revoked", reason=reason)
     return claim
 
@@ -247,6 +250,7 @@ def stamp_reinstate(*, claim: Claim, by: User, reason: str) -> Claim:
             reason=reason,
             extra_fields=extra,
         )
+        audit_record(actor=by, action="stamp.reinstate", target=claim, reason=reason)
         _mail_organisation_admins(claim, "reinstated", reason=reason)
     return claim
 

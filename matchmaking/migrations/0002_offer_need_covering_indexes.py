@@ -5,29 +5,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_entry'),
-        ('matchmaking', '0001_initial'),
-        ('members', '0002_user_language'),
+        ("core", "0003_audit_entry"),
+        ("matchmaking", "0001_initial"),
+        ("members", "0002_user_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='offerneed',
-            name='offerneed_open_kind',
+            model_name="offerneed",
+            name="offerneed_open_kind",
         ),
         migrations.RemoveIndex(
-            model_name='offerneed',
-            name='offerneed_recent',
+            model_name="offerneed",
+            name="offerneed_recent",
         ),
         migrations.AddIndex(
-            model_name='offerneed',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['direction', 'kind', 'organisation'], include=('ends_on',), name='offerneed_open_kind'),
+            model_name="offerneed",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["direction", "kind", "organisation"],
+                include=("ends_on",),
+                name="offerneed_open_kind",
+            ),
         ),
         migrations.AddIndex(
-            model_name='offerneed',
-            index=models.Index(fields=['-created_at'], include=('organisation',), name='offerneed_recent'),
+            model_name="offerneed",
+            index=models.Index(
+                fields=["-created_at"], include=("organisation",), name="offerneed_recent"
+            ),
         ),
     ]

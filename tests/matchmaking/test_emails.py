@@ -79,7 +79,9 @@ def test_the_requester_hears_that_the_request_was_forwarded(forwarded, run_tasks
     assert "Doen!" in message.body
 
 
-def test_the_weekly_digest_is_sent_once_a_week(member, run_tasks, django_capture_on_commit_callbacks):
+def test_the_weekly_digest_is_sent_once_a_week(
+    member, run_tasks, django_capture_on_commit_callbacks
+):
     theme = ThemeFactory(name="wonen", slug="wonen", name_en="housing")
     Follow.objects.create(user=member, theme=theme)
     ChallengeFactory(themes=[theme], title="Betaalbaar wonen")

@@ -213,9 +213,7 @@ def test_contacts_show_only_after_acceptance(client, parties, facilitator):
     assert requester_email not in page and receiver_email not in page
 
 
-def test_a_facilitator_proposes_an_introduction_from_a_suggestion(
-    client, parties, facilitator
-):
+def test_a_facilitator_proposes_an_introduction_from_a_suggestion(client, parties, facilitator):
     client.force_login(facilitator)
     url = reverse(
         "matchmaking:challenge_propose",

@@ -7,6 +7,7 @@ user's email address appears in any answer.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -95,10 +96,8 @@ def _urls(values: dict[str, list[str]]) -> set[str]:
             continue
         kwarg_names = _kwarg_names(pattern)
         if not kwarg_names:
-            try:
+            with contextlib.suppress(NoReverseMatch):
                 urls.add(reverse(name))
-            except NoReverseMatch:
-                pass
             continue
         if any(kwarg not in values for kwarg in kwarg_names):
             continue

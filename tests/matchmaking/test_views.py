@@ -114,8 +114,10 @@ MATRIX = {
 
 @pytest.mark.parametrize("role", list(MATRIX))
 def test_every_view_checks_access(client, setup, organisation, role, request):
-    person = setup["corporation_admin"] if role == "corporation_admin" else (
-        None if role == "outsider" else request.getfixturevalue(role)
+    person = (
+        setup["corporation_admin"]
+        if role == "corporation_admin"
+        else (None if role == "outsider" else request.getfixturevalue(role))
     )
     if person is not None:
         client.force_login(person)
@@ -138,9 +140,7 @@ def test_every_view_checks_access(client, setup, organisation, role, request):
 )
 def test_introduction_actions_check_the_role(client, setup, request, role, action, expected):
     person = (
-        setup["corporation_admin"]
-        if role == "corporation_admin"
-        else request.getfixturevalue(role)
+        setup["corporation_admin"] if role == "corporation_admin" else request.getfixturevalue(role)
     )
     client.force_login(person)
     url = reverse("matchmaking:introduction_action", args=[setup["introduction"].code, action])

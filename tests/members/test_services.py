@@ -397,7 +397,9 @@ def test_an_admin_of_another_organisation_has_no_say(
         )
 
 
-def test_verifying_and_suspending_leave_an_audit_entry(organisation: Organisation, staff: User) -> None:
+def test_verifying_and_suspending_leave_an_audit_entry(
+    organisation: Organisation, staff: User
+) -> None:
     from core.audit import audit_history
 
     organisation.status = OrganisationStatus.PENDING

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with it?"),
+        help_text=_("The editors read this. Your name is not shown to the organisation."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("This is emailed to the author or the organisation."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

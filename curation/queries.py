@@ -1,0 +1,185 @@
+"""Read-side helpers: the moderation queue, the report queue and the home page's sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, prefetch_related_objects
+
+from curation.models import Feature, Report, ReportKind
+from initiatives.models import Challenge, Initiative, PublicationStatus, Story
+from members.models import Organisation, OrganisationStatus
+
+QUEUE_LIMIT = 100  # per kind; the oldest wait longest, so they come first
+
+
+@dataclass
+class QueueItem:
+    kind: str  # ReportKind value
+    kind_label: str
+    item: Model
+    title: str
+    organisation: Organisation | None
+    waiting_since: datetime
+    public_url: str
+
+    @property
+    def change_urlname(self) -> str:
+        """The admin page of the item, for reading all of it before deciding."""
+        meta = self.item._meta
+        return f"admin:{meta.app_label}_{meta.model_name}_change"
+
+
+def moderation_queue() -> list[QueueItem]:
+    """Submitted initiatives, challenges and stories and pending organisations, oldest first.
+
+    Four queries, one per kind, whatever the length of the queue.
+    """
+    labels = dict(ReportKind.choices)
+    rows: list[QueueItem] = []
+    submitted = {"publication_status": PublicationStatus.SUBMITTED}
+    initiatives = (
+        Initiative.objects.filter(**submitted)
+        .select_related("lead")
+        .only("title", "slug", "submitted_at", "updated_at", "lead__name", "lead__slug")
+        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+    )
+    rows += [
+        QueueItem(
+            ReportKind.INITIATIVE,
+            str(labels[ReportKind.INITIATIVE]),
+            item,
+            item.title,
+            item.lead,
+            item.submitted_at or item.updated_at,
+            item.get_absolute_url(),
+        )
+        for item in initiatives
+    ]
+    challenges = (
+        Challenge.objects.filter(**submitted)
+        .select_related("owner")
+        .only("title", "slug", "submitted_at", "updated_at", "owner__name", "owner__slug")
+        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+    )
+    rows += [
+        QueueItem(
+            ReportKind.CHALLENGE,
+            str(labels[ReportKind.CHALLENGE]),
+            item,
+            item.title,
+            item.owner,
+            item.submitted_at or item.updated_at,
+            item.get_absolute_url(),
+        )
+        for item in challenges
+    ]
+    stories = (
+        Story.objects.filter(**submitted)
+        .select_related("initiative__lead")
+        .only(
+            "title",
+            "slug",
+            "submitted_at",
+            "updated_at",
+            "initiative__publication_status",
+            "initiative__lead__name",
+            "initiative__lead__slug",
+        )
+        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+    )
+    rows += [
+        QueueItem(
+            ReportKind.STORY,
+            str(labels[ReportKind.STORY]),
+            item,
+            item.title,
+            item.initiative.lead,
+            item.submitted_at or item.updated_at,
+            item.get_absolute_url(),
+        )
+        for item in stories
+    ]
+    organisations = (
+        Organisation.objects.filter(status=OrganisationStatus.PENDING)
+        .only("name", "slug", "created_at")
+        .order_by("created_at", "pk")[:QUEUE_LIMIT]
+    )
+    rows += [
+        QueueItem(
+            ReportKind.ORGANISATION,
+            str(labels[ReportKind.ORGANISATION]),
+            item,
+            item.name,
+            None,
+            item.created_at,
+            item.get_absolute_url(),
+        )
+        for item in organisations
+    ]
+    rows.sort(key=lambda row: row.waiting_since)
+    return rows
+
+
+def open_report_count() -> int:
+    return Report.objects.open().count()
+
+
+# ---------------------------------------------------------------------------
+# Home page
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class FeaturedItem:
+    kind: str  # "initiative" or "story": which card to draw
+    item: Initiative | Story
+
+
+def featured_items(limit: int = 6) -> list[FeaturedItem]:
+    """Current featured initiatives and stories in the editors' order.
+
+    One query, and one more for the themes on the initiative cards when there are any.
+    """
+    features = list(
+        Feature.objects.current()
+        .select_related("initiative__lead", "initiative__region", "story__initiative__lead")
+        .defer(
+            "initiative__description",
+            "initiative__search_text",
+            "initiative__search_vector",
+            "story__problem",
+            "story__coalition",
+            "story__what_worked",
+            "story__what_did_not",
+            "story__lessons",
+            "story__results",
+            "story__search_text",
+            "story__search_vector",
+            "story__initiative__description",
+            "story__initiative__search_text",
+            "story__initiative__search_vector",
+        )
+        .order_by("position", "-created_at")[:limit]
+    )
+    initiatives = [feature.initiative for feature in features if feature.initiative is not None]
+    if initiatives:
+        prefetch_related_objects(initiatives, "themes")
+    return [
+        FeaturedItem("initiative", feature.initiative)
+        if feature.initiative is not None
+        else FeaturedItem("story", feature.story)  # type: ignore[arg-type]
+        for feature in features
+    ]
+
+
+def regional_figures() -> dict[str, Any]:
+    """Published initiatives and public organisations of this deployment (two counts)."""
+    return {
+        "region_name": settings.SITE_REGION,
+        "initiative_count": Initiative.objects.published().count(),
+        "organisation_count": Organisation.objects.listed().count(),
+    }

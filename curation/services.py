@@ -1,0 +1,252 @@
+"""Use cases of curation: moderate submissions, handle reports, feature items.
+
+Each function is keyword-only, runs in one transaction, checks the editor's permission
+itself (views and admin actions check first, for a friendly answer) and leaves an entry
+in the audit trail (``core.audit``), directly or through the service it calls.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.emails import absolute_url, send_templated_email
+from curation.models import Feature, Report, ReportStatus
+from curation.targets import kind_of
+from initiatives import services as initiative_services
+from initiatives.models import Challenge, Initiative, PublicationStatus, Story
+from matchmaking.models import OfferNeed
+from members import services as member_services
+from members.models import Organisation, OrganisationStatus, User
+
+MODERATE = "curation.moderate"
+FEATURE = "curation.feature"
+
+Moderated = Challenge | Initiative | Story | Organisation
+
+
+def can_moderate(user: User | None) -> bool:
+    return bool(user and user.is_active and user.is_staff and user.has_perm(MODERATE))
+
+
+def can_feature(user: User | None) -> bool:
+    return bool(user and user.is_active and user.is_staff and user.has_perm(FEATURE))
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+# ---------------------------------------------------------------------------
+# The moderation queue
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def moderation_approve(*, item: Moderated, by: User) -> None:
+    """Publish submitted content, or verify a newly registered organisation."""
+    _require(can_moderate(by))
+    if isinstance(item, Organisation):
+        if item.status != OrganisationStatus.PENDING:
+            raise ValidationError(_("Only an organisation that waits can be verified."))
+        member_services.organisation_verify(organisation=item, by=by, method="editor")
+        return
+    if item.publication_status != PublicationStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted item can be published from the queue."))
+    if isinstance(item, Initiative):
+        initiative_services.initiative_publish(initiative=item, by=by)
+    elif isinstance(item, Challenge):
+        initiative_services.challenge_publish(challenge=item, by=by)
+    else:
+        initiative_services.story_publish(story=item, by=by)
+
+
+@transaction.atomic
+def moderation_reject(*, item: Moderated, by: User, reason: str) -> None:
+    """Send submitted content back to draft, or turn down a new organisation; both with a
+    reason mailed to the people concerned.
+
+    A turned-down organisation is suspended (members' suspension mail carries the reason):
+    it leaves the public directory and the queue, and an editor can reinstate it later.
+    """
+    _require(can_moderate(by))
+    if isinstance(item, Organisation):
+        if item.status != OrganisationStatus.PENDING:
+            raise ValidationError(_("Only an organisation that waits can be turned down."))
+        member_services.organisation_suspend(organisation=item, by=by, reason=reason)
+    elif isinstance(item, Initiative):
+        initiative_services.initiative_reject(initiative=item, by=by, reason=reason)
+    elif isinstance(item, Challenge):
+        initiative_services.challenge_reject(challenge=item, by=by, reason=reason)
+    else:
+        initiative_services.story_reject(story=item, by=by, reason=reason)
+
+
+# ---------------------------------------------------------------------------
+# Reports by members
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, target: Model, by: User, reason: str) -> Report:
+    """A member reports a public item; one open report per member and item."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Tell the editors what is wrong."), code="reason_required")
+    kind = kind_of(target)
+    if not kind.public().filter(pk=target.pk).exists():
+        raise ValidationError(_("This item is not public."), code="not_public")
+    report = Report(
+        kind=kind.code,
+        content_type_id=_content_type_id(target),
+        object_id=str(target.pk),
+        object_repr=str(target)[:200],
+        object_url=target.get_absolute_url(),  # type: ignore[attr-defined]
+        reason=reason,
+        reporter=by,
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("You have already reported this. The editors will look at it."), code="duplicate"
+        ) from error
+    _tell_editors(report)
+    return report
+
+
+def _content_type_id(target: Model) -> int:
+    return ContentType.objects.get_for_model(target).pk
+
+
+def _tell_editors(report: Report) -> None:
+    """Mail the editors (members of the editors' group, and superusers) about a new report."""
+    editors = (
+        User.objects.filter(is_active=True, is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename="moderate",
+                groups__permissions__content_type__app_label="curation",
+            )
+        )
+        .distinct()
+        .values_list("email", "language")
+    )
+    for email, language in editors:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            url = absolute_url(reverse("admin:curation_report_change", args=[report.pk]))
+        send_templated_email(
+            template_prefix="curation/email/report_new",
+            to=[email],
+            language=language or settings.LANGUAGE_CODE,
+            context={"report": report, "url": url},
+        )
+
+
+def _resolve(target: Model, by: User, status: str) -> int:
+    """Close every open report about ``target``; how many there were."""
+    return Report.objects.filter(
+        content_type_id=_content_type_id(target), object_id=str(target.pk), status=ReportStatus.OPEN
+    ).update(status=status, resolved_at=timezone.now(), resolved_by=by)
+
+
+def _hide(target: Model, by: User, reason: str) -> None:
+    if isinstance(target, Organisation):
+        if target.is_public:
+            member_services.organisation_suspend(organisation=target, by=by, reason=reason)
+    elif isinstance(target, OfferNeed):
+        # Editors take it off the lists the way its organisation would (matchmaking's own
+        # close service only lets the organisation's admins do this).
+        if target.closed_at is None:
+            target.closed_at = timezone.now()
+            target.save(update_fields=["closed_at", "updated_at"])
+    elif target.publication_status != PublicationStatus.ARCHIVED:  # type: ignore[attr-defined]
+        if isinstance(target, Initiative):
+            initiative_services.initiative_archive(initiative=target, by=by)
+        elif isinstance(target, Challenge):
+            initiative_services.challenge_archive(challenge=target, by=by)
+        else:
+            initiative_services.story_archive(story=target, by=by)  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def report_hide(*, report: Report, by: User) -> None:
+    """Hide the reported item (archive content, suspend an organisation, close an offer)
+    with the report's reason, and close every open report about it."""
+    _require(can_moderate(by))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.is_open:
+        raise ValidationError(_("This report has already been handled."))
+    target = report.target
+    if target is not None:
+        _hide(target, by, report.reason)
+        audit_record(actor=by, action="report.hide", target=target, reason=report.reason)
+        _resolve(target, by, ReportStatus.HIDDEN)
+    else:  # the item was deleted meanwhile
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.HIDDEN, resolved_at=timezone.now(), resolved_by=by
+        )
+
+
+@transaction.atomic
+def report_dismiss(*, report: Report, by: User) -> None:
+    """The item stays: the editor found nothing wrong with it."""
+    _require(can_moderate(by))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.is_open:
+        raise ValidationError(_("This report has already been handled."))
+    report.status = ReportStatus.DISMISSED
+    report.resolved_at = timezone.now()
+    report.resolved_by = by
+    report.save(update_fields=["status", "resolved_at", "resolved_by"])
+    target = report.target
+    audit_record(actor=by, action="report.dismiss", target=target or report, reason=report.reason)
+
+
+# ---------------------------------------------------------------------------
+# Featuring on the home page
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def feature_save(*, feature: Feature, by: User) -> Feature:
+    """Feature an initiative or story (or change its order or end date)."""
+    _require(can_feature(by))
+    is_new = feature.pk is None
+    item = feature.item
+    if item is None:
+        raise ValidationError(_("Choose an initiative or a story."))
+    if not item.is_published:
+        raise ValidationError(_("Only published items can be featured."))
+    if is_new:
+        feature.created_by = by
+    feature.full_clean()
+    feature.save()
+    until = feature.ends_on.isoformat() if feature.ends_on else ""
+    audit_record(
+        actor=by,
+        action="feature.add" if is_new else "feature.change",
+        target=item,
+        reason=_("position %(position)s, until %(until)s")
+        % {"position": feature.position, "until": until or "—"},
+    )
+    return feature
+
+
+@transaction.atomic
+def feature_remove(*, feature: Feature, by: User) -> None:
+    _require(can_feature(by))
+    item = feature.item
+    feature.delete()
+    if item is not None:
+        audit_record(actor=by, action="feature.remove", target=item)

@@ -1,0 +1,255 @@
+"""Challenges, initiatives and stories in the admin.
+
+Publishing states change only through the services (actions below, and curation's
+moderation queue), so that every change leaves an entry in the audit trail: the state and
+its dates are read-only on the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import AuditEntryInline
+from initiatives import services
+from initiatives.models import (
+    Challenge,
+    ImpactFigure,
+    Initiative,
+    InitiativeImage,
+    InitiativePartner,
+    InitiativeUpdate,
+    PublicationStatus,
+    SearchTerm,
+    Story,
+)
+
+STATE_FIELDS = (
+    "publication_status",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "published_at",
+    "archived_at",
+)
+
+PUBLISH: dict[type, Callable[..., None]] = {
+    Challenge: lambda item, by: services.challenge_publish(challenge=item, by=by),
+    Initiative: lambda item, by: services.initiative_publish(initiative=item, by=by),
+    Story: lambda item, by: services.story_publish(story=item, by=by),
+}
+ARCHIVE: dict[type, Callable[..., None]] = {
+    Challenge: lambda item, by: services.challenge_archive(challenge=item, by=by),
+    Initiative: lambda item, by: services.initiative_archive(initiative=item, by=by),
+    Story: lambda item, by: services.story_archive(story=item, by=by),
+}
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Shared by the three publishable models: state read-only, publish and archive actions."""
+
+    actions = ("publish_selected", "archive_selected")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+
+    def _run(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Any],
+        services_by_model: dict[type, Callable[..., None]],
+        done: str,
+    ) -> None:
+        succeeded = 0
+        for item in queryset:
+            try:
+                services_by_model[type(item)](item, request.user)
+            except (PermissionDenied, ValidationError) as error:
+                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed in this state.")
+                self.message_user(request, f"{item}: {detail}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+    @admin.action(description=_("Publish the selected items"), permissions=["change"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        queryset = queryset.exclude(publication_status=PublicationStatus.PUBLISHED)
+        self._run(request, queryset, PUBLISH, str(_("Published: %(count)s.")))
+
+    @admin.action(description=_("Archive the selected items"), permissions=["change"])
+    def archive_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        queryset = queryset.exclude(publication_status=PublicationStatus.ARCHIVED)
+        self._run(request, queryset, ARCHIVE, str(_("Archived: %(count)s.")))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Content is archived, not deleted; only superusers delete (e.g. on request, AVG).
+        return bool(request.user.is_superuser)
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(PublishableAdmin):
+    list_display = ("title", "owner", "region", "status", "publication_status", "submitted_at")
+    list_filter = ("publication_status", "status", "region")
+    search_fields = ("title", "summary", "owner__name")
+    list_select_related = ("owner", "region")
+    autocomplete_fields = ("owner", "region", "created_by")
+    readonly_fields = (*STATE_FIELDS, "slug")
+    inlines = (AuditEntryInline,)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "owner", "summary", "description")}),
+        (
+            _("Details"),
+            {
+                "fields": (
+                    "region",
+                    "status",
+                    "deadline",
+                    "stakeholder_kinds",
+                    "resources_needed",
+                    "cover_alt",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": (*STATE_FIELDS, "created_by")}),
+    )
+
+
+class PartnerInline(admin.TabularInline):
+    model = InitiativePartner
+    fk_name = "initiative"
+    extra = 0
+    autocomplete_fields = ("organisation",)
+    fields = ("organisation", "role", "confirmed_at", "added_by", "confirmed_by")
+    readonly_fields = ("confirmed_at", "added_by", "confirmed_by")
+
+
+class FigureInline(admin.TabularInline):
+    model = ImpactFigure
+    extra = 0
+    fields = ("label", "number", "unit", "position")
+
+
+class UpdateInline(admin.StackedInline):
+    model = InitiativeUpdate
+    extra = 0
+    fields = ("title", "happened_on", "body", "author")
+    readonly_fields = ("author",)
+
+
+class PictureInline(admin.TabularInline):
+    model = InitiativeImage
+    extra = 0
+    fields = ("image", "caption", "position")
+    readonly_fields = ("image",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Pictures are re-encoded on upload by the members' form; the admin only captions them.
+        return False
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(PublishableAdmin):
+    list_display = ("title", "lead", "region", "stage", "publication_status", "submitted_at")
+    list_filter = ("publication_status", "stage", "region")
+    search_fields = ("title", "tagline", "lead__name")
+    list_select_related = ("lead", "region")
+    autocomplete_fields = ("lead", "region", "challenges", "created_by")
+    readonly_fields = (*STATE_FIELDS, "slug")
+    inlines = (PartnerInline, FigureInline, UpdateInline, PictureInline, AuditEntryInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "lead", "tagline", "description")}),
+        (
+            _("Details"),
+            {"fields": ("region", "stage", "start_date", "website", "challenges", "cover_alt")},
+        ),
+        (_("Publication"), {"fields": (*STATE_FIELDS, "created_by")}),
+    )
+
+
+@admin.register(Story)
+class StoryAdmin(PublishableAdmin):
+    list_display = ("title", "initiative", "is_celebration", "publication_status", "submitted_at")
+    list_filter = ("publication_status", "is_celebration")
+    search_fields = ("title", "summary", "initiative__title")
+    list_select_related = ("initiative",)
+    autocomplete_fields = ("initiative", "author")
+    readonly_fields = (*STATE_FIELDS, "slug")
+    inlines = (AuditEntryInline,)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "initiative", "summary", "is_celebration")}),
+        (
+            _("Sections"),
+            {
+                "fields": (
+                    "problem",
+                    "coalition",
+                    "what_worked",
+                    "what_did_not",
+                    "lessons",
+                    "results",
+                )
+            },
+        ),
+        (_("Publication"), {"fields": (*STATE_FIELDS, "author")}),
+    )
+
+
+@admin.register(InitiativePartner)
+class InitiativePartnerAdmin(admin.ModelAdmin):
+    list_display = ("initiative", "organisation", "role", "confirmed_at")
+    list_filter = ("role",)
+    search_fields = ("initiative__title", "organisation__name")
+    list_select_related = ("initiative", "organisation")
+    autocomplete_fields = ("initiative", "organisation")
+    readonly_fields = ("confirmed_at", "confirmed_by", "added_by", "created_at")
+
+
+@admin.register(ImpactFigure)
+class ImpactFigureAdmin(admin.ModelAdmin):
+    list_display = ("label", "number", "unit", "initiative")
+    search_fields = ("label", "initiative__title")
+    list_select_related = ("initiative",)
+    autocomplete_fields = ("initiative",)
+
+
+@admin.register(InitiativeUpdate)
+class InitiativeUpdateAdmin(admin.ModelAdmin):
+    list_display = ("title", "initiative", "happened_on", "author")
+    search_fields = ("title", "initiative__title")
+    list_select_related = ("initiative", "author")
+    autocomplete_fields = ("initiative",)
+    readonly_fields = ("author", "created_at")
+    date_hierarchy = "happened_on"
+
+
+@admin.register(InitiativeImage)
+class InitiativeImageAdmin(admin.ModelAdmin):
+    list_display = ("caption", "initiative", "position")
+    search_fields = ("caption", "initiative__title")
+    list_select_related = ("initiative",)
+    fields = ("initiative", "image", "caption", "position")
+    readonly_fields = ("initiative", "image")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    """The typo vocabulary: rebuilt by ``manage.py rebuild_search_terms``, never edited."""
+
+    list_display = ("word",)
+    search_fields = ("word",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

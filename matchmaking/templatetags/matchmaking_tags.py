@@ -1,0 +1,63 @@
+"""Matchmaking sections on other apps' pages.
+
+Nothing may import matchmaking in Python; the challenge, initiative and organisation
+templates load these tags instead, so the links live with the rules that guard them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from initiatives.models import Challenge, Initiative
+from matchmaking import permissions, queries
+from members.models import ADMIN_ROLES, Membership, Organisation
+
+register = template.Library()
+
+
+def _roles(user: Any) -> dict[int, str]:
+    """The member's role per public organisation: one query answers every question below."""
+    return dict(
+        Membership.objects.filter(
+            user=user, organisation__status__in=["pending", "verified"]
+        ).values_list("organisation_id", "role")
+    )
+
+
+def _member_of_another_organisation(roles: dict[int, str], organisation: Organisation) -> bool:
+    return any(organisation_id != organisation.pk for organisation_id in roles)
+
+
+@register.inclusion_tag("matchmaking/includes/subject_actions.html", takes_context=True)
+def matchmaking_actions(context: dict[str, Any], subject: Challenge | Initiative) -> dict[str, Any]:
+    """Links under a challenge or initiative: who could help (for its admins and
+    facilitators), and asking for an introduction (for members of other organisations)."""
+    user = context["request"].user
+    is_challenge = isinstance(subject, Challenge)
+    organisation = subject.owner if is_challenge else subject.lead
+    result: dict[str, Any] = {"subject": subject, "is_challenge": is_challenge}
+    if not user.is_authenticated or not subject.is_published:
+        return result
+    roles = _roles(user)
+    result["may_see_suggestions"] = roles.get(
+        organisation.pk
+    ) in ADMIN_ROLES or permissions.is_facilitator(user)
+    if organisation.open_to_cooperation and _member_of_another_organisation(roles, organisation):
+        result["introduction_organisation"] = organisation
+    return result
+
+
+@register.inclusion_tag("matchmaking/includes/organisation_section.html", takes_context=True)
+def organisation_matchmaking(context: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
+    """What the organisation offers and needs, and a way to ask for an introduction."""
+    user = context["request"].user
+    roles = _roles(user) if user.is_authenticated else {}
+    return {
+        "organisation": organisation,
+        "offers_needs": queries.public_offers_needs(organisation),
+        "may_ask": organisation.open_to_cooperation
+        and _member_of_another_organisation(roles, organisation),
+        "is_admin": roles.get(organisation.pk) in ADMIN_ROLES,
+    }
