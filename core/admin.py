@@ -25,6 +25,9 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 # The platform's themes replace taggit's free-form tags; hide the unused default model.
+# taggit registers it in its own admin module, which may load after this one: load it first.
+import taggit.admin  # noqa: E402, F401
+
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
 

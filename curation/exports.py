@@ -128,7 +128,9 @@ def initiatives_csv(queryset: QuerySet[Initiative]) -> StreamingHttpResponse:
     )
     initiatives = (
         queryset.select_related("lead", "region")
-        .prefetch_related("themes", Prefetch(  # type: ignore[misc]"partnerships", queryset=partners, to_attr="shown"))
+        .prefetch_related(  # type: ignore[misc]  # taggit managers do prefetch
+            "themes", Prefetch("partnerships", queryset=partners, to_attr="shown")
+        )
         .defer("description", "search_text", "search_vector")
         .order_by("title", "pk")
         .iterator(chunk_size=CHUNK)

@@ -12,12 +12,13 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.models import Region, Theme
-from initiatives import services
+from initiatives import permissions, services
 from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
 from members.models import Membership, MembershipRole, Organisation, OrganisationStatus, User
 
@@ -154,6 +155,12 @@ def _editor() -> User:
     if created:
         editor.set_unusable_password()
         editor.save(update_fields=["password"])
+    # Publishing is for editors: the demo editor holds the moderation right (the curation
+    # seed also puts this person in the editors' group).
+    app_label, codename = permissions.MODERATE_PERMISSION.split(".")
+    editor.user_permissions.add(
+        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+    )
     return editor
 
 

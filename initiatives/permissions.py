@@ -42,8 +42,19 @@ def role_in(user: User | None, organisation: Organisation) -> str | None:
     )
 
 
+# Held by the editors' group ("Redactie"); a permission name, not an import: nothing in
+# initiatives depends on the curation app's code.
+MODERATE_PERMISSION = "curation.moderate"
+
+
 def is_editor(user: User | None) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_staff)
+    """An editor may see drafts and publish; staff alone (e.g. a facilitator) may not."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_staff
+        and user.has_perm(MODERATE_PERMISSION)
+    )
 
 
 def can_create_for(user: User | None, organisation: Organisation) -> bool:

@@ -343,7 +343,28 @@ def initiative_partner_add(
         partnership.confirmed_at = timezone.now()
         partnership.confirmed_by = by
         partnership.save(update_fields=["confirmed_at", "confirmed_by"])
+    else:
+        _ask_partner_to_confirm(partnership)
     return partnership
+
+
+def _ask_partner_to_confirm(partnership: InitiativePartner) -> None:
+    """Tell the partner's admins that an initiative names them and waits for their yes."""
+    admins = partnership.organisation.memberships.filter(
+        role__in=("owner", "admin"), user__is_active=True
+    ).values_list("user__email", "user__language")
+    for email, language in admins:
+        send_templated_email(
+            template_prefix="initiatives/email/partner_confirm",
+            to=[email],
+            context={
+                "initiative": partnership.initiative,
+                "organisation": partnership.organisation,
+                "role": partnership.get_role_display(),
+                "url": absolute_url(reverse("initiatives:workspace")),
+            },
+            language=language,
+        )
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
@@ -82,8 +83,12 @@ def org_member(organisation: Organisation, org_owner: User) -> User:
 
 @pytest.fixture
 def staff(db: None) -> User:
-    """An editor (redactie) with access to the Django admin."""
-    return UserFactory(display_name="Eva Redactie", is_staff=True)
+    """An editor (redactie): admin access and the right to moderate content."""
+    user = UserFactory(display_name="Eva Redactie", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="curation", codename="moderate")
+    )
+    return user
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ reports it, and the editor hides it. axe-core runs on every public page (not the
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from curation.models import Report
@@ -18,6 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Buurtwarmte Noord"
 REASON = "Dit is reclame voor een installatiebedrijf, geen initiatief."
+
+
+def _editors_group() -> Group:
+    """The group from the data migration; a transactional test before this one flushed it."""
+    migration = import_module("curation.migrations.0002_editor_and_facilitator_groups")
+    migration.create_groups(apps, None)
+    return Group.objects.get(name=migration.EDITORS)
 
 
 def _log_in(page, email: str) -> None:
@@ -39,7 +48,7 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
         user__display_name="Ali Beheerder",
     ).user
     editor = UserFactory(display_name="Eva Redactie", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Redactie"))
+    editor.groups.add(_editors_group())
     visitor = UserFactory(display_name="Mila Lid")
 
     # A member writes the initiative and submits it.

@@ -196,3 +196,14 @@ def test_a_published_item_is_not_approved_or_rejected_again(client: Any, editor:
 def test_an_unknown_kind_is_not_found(client: Any, editor: User) -> None:
     client.force_login(editor)
     assert client.post(_approve("gebruiker", editor.pk)).status_code == 404
+
+
+def test_the_admin_speaks_dutch_and_english(client: Any, editor: User) -> None:
+    client.force_login(editor)
+
+    dutch = client.get(QUEUE).content.decode()
+    english = client.get("/en" + QUEUE).content.decode()
+
+    assert "Moderatiewachtrij" in dutch
+    assert "Moderation queue" in english
+    assert "Breinaald" in client.get(reverse("admin:index")).content.decode()

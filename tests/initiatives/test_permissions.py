@@ -152,6 +152,26 @@ def test_a_partner_shows_only_after_its_admin_confirms(client, org_member, organ
     assert "Woonstichting Zuid" in page
 
 
+def test_the_partners_admins_are_asked_by_email_to_confirm(
+    org_member, organisation, django_capture_on_commit_callbacks
+) -> None:
+    from django.core import mail
+
+    initiative = InitiativeFactory(lead=organisation, title="Warmte uit de wijk")
+    partner = OrganisationFactory(name="Woonstichting Zuid")
+    partner_admin = MembershipFactory(organisation=partner, role=MembershipRole.ADMIN).user
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.initiative_partner_add(
+            initiative=initiative, organisation=partner, role="funder", by=org_member
+        )
+
+    message = mail.outbox[-1]
+    assert message.to == [partner_admin.email]
+    assert "Warmte uit de wijk" in message.subject
+    assert "/initiatieven/mijn/" in message.body
+
+
 def test_a_member_of_the_partner_cannot_confirm(client, organisation) -> None:
     partnership = PartnerFactory(initiative=InitiativeFactory(lead=organisation), confirmed_at=None)
     plain_member = MembershipFactory(organisation=partnership.organisation).user
@@ -209,3 +229,33 @@ def test_the_workspace_lists_partner_requests(client, organisation) -> None:
     body = client.get("/initiatieven/mijn/").content.decode()
 
     assert partnership.initiative.title in body
+
+
+def test_a_facilitator_on_the_staff_cannot_publish_from_the_front_end(client, organisation) -> None:
+    from django.contrib.auth.models import Permission
+
+    from tests.members.factories import UserFactory
+
+    facilitator = UserFactory(is_staff=True)
+    facilitator.user_permissions.add(
+        Permission.objects.get(content_type__app_label="matchmaking", codename="facilitate")
+    )
+    initiative = InitiativeFactory(lead=organisation, publication_status="submitted")
+    client.force_login(facilitator)
+
+    response = client.post(f"/initiatieven/{initiative.slug}/status/publish/")
+
+    initiative.refresh_from_db()
+    assert response.status_code in (403, 404)
+    assert initiative.publication_status == "submitted"
+    assert client.get(initiative.get_absolute_url()).status_code == 404
+
+
+def test_an_editor_publishes_from_the_front_end(client, staff, organisation) -> None:
+    initiative = InitiativeFactory(lead=organisation, publication_status="submitted")
+    client.force_login(staff)
+
+    client.post(f"/initiatieven/{initiative.slug}/status/publish/")
+
+    initiative.refresh_from_db()
+    assert initiative.publication_status == "published"
