@@ -54,6 +54,8 @@ ARCHIVE: dict[type, Callable[..., None]] = {
 class PublishableAdmin(admin.ModelAdmin):
     """Shared by the three publishable models: state read-only, publish and archive actions."""
 
+    ordering = ("-updated_at", "-pk")  # newest first, and stable pages
+
     actions = ("publish_selected", "archive_selected")
     date_hierarchy = "created_at"
     list_per_page = 50

@@ -92,7 +92,11 @@ def world() -> dict[str, Any]:
         },
     )
     initiative_services.challenge_submit(challenge=challenge, by=marieke)
-    initiative_services.challenge_publish(challenge=challenge, by=facilitator)
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.add(
+        Permission.objects.get(codename="moderate", content_type__app_label="curation")
+    )
+    initiative_services.challenge_publish(challenge=challenge, by=editor)
     return {
         "marieke": marieke,
         "fatima": fatima,
