@@ -15,7 +15,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
-from members.models import ADMIN_ROLES, Membership, Organisation, User
+from members.models import ADMIN_ROLES, Organisation, User
+from members.permissions import role_in
 
 Item = Challenge | Initiative | Story
 T = TypeVar("T", bound=Model)
@@ -30,16 +31,6 @@ UNKNOWN: Any = _Unknown()
 
 def _role(user: User | None, item: Item, role: str | None) -> str | None:
     return role_in(user, item.organisation) if role is UNKNOWN else role
-
-
-def role_in(user: User | None, organisation: Organisation) -> str | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(organisation=organisation, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
 
 
 # Held by the editors' group ("Redactie"); a permission name, not an import: nothing in

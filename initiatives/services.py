@@ -39,6 +39,7 @@ from initiatives.models import (
     Story,
 )
 from members.models import Organisation, User
+from members.permissions import organisation_admins
 
 Item = Challenge | Initiative | Story
 
@@ -350,9 +351,7 @@ def initiative_partner_add(
 
 def _ask_partner_to_confirm(partnership: InitiativePartner) -> None:
     """Tell the partner's admins that an initiative names them and waits for their yes."""
-    admins = partnership.organisation.memberships.filter(
-        role__in=("owner", "admin"), user__is_active=True
-    ).values_list("user__email", "user__language")
+    admins = organisation_admins(partnership.organisation).values_list("email", "language")
     for email, language in admins:
         send_templated_email(
             template_prefix="initiatives/email/partner_confirm",
@@ -465,11 +464,7 @@ def _reject(item: Item, by: User, reason: str) -> None:
     if author is not None and author.is_active:
         recipients = [(author.email, author.language)]
     else:  # the author left: tell whoever runs the organisation now
-        recipients = list(
-            item.organisation.memberships.filter(
-                role__in=("owner", "admin"), user__is_active=True
-            ).values_list("user__email", "user__language")
-        )
+        recipients = list(organisation_admins(item.organisation).values_list("email", "language"))
     edit_url = absolute_url(
         reverse(f"initiatives:{item._meta.model_name}_edit", kwargs={"slug": item.slug})
     )

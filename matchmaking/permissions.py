@@ -14,7 +14,8 @@ from matchmaking.models import (
     IntroductionState,
     OfferNeed,
 )
-from members.models import ADMIN_ROLES, Membership, Organisation, User
+from members.models import ADMIN_ROLES, Organisation, User
+from members.permissions import role_in
 
 FACILITATE_PERMISSION = "matchmaking.facilitate"
 
@@ -50,26 +51,8 @@ def facilitators() -> QuerySet[User]:
     return User.objects.filter(pk__in=ids).order_by("pk")
 
 
-def role_in(user: User | None, organisation: Organisation) -> str | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(organisation=organisation, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
 def is_admin_of(user: User | None, organisation: Organisation) -> bool:
     return role_in(user, organisation) in ADMIN_ROLES
-
-
-def organisation_admins(organisation: Organisation) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=organisation,
-        memberships__role__in=ADMIN_ROLES,
-    ).order_by("memberships__created_at", "pk")
 
 
 # ---------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from matchmaking.models import (
 )
 from matchmaking.notifications import notify, queue_email
 from members.models import Organisation, User
+from members.permissions import organisation_admins
 
 OFFER_NEED_FIELDS = ("direction", "kind", "title", "description", "region", "ends_on")
 
@@ -162,7 +163,7 @@ def requesting_contacts(introduction: Introduction) -> list[User]:
     """Who speaks for the requesting side: the member who asked, or else its admins."""
     if introduction.requester is not None:
         return [introduction.requester]
-    return list(permissions.organisation_admins(introduction.requesting_organisation))
+    return list(organisation_admins(introduction.requesting_organisation))
 
 
 def requesting_contact(introduction: Introduction) -> User | None:
@@ -224,7 +225,7 @@ def introduction_request(
 
 def _tell_receivers(introduction: Introduction, note: str) -> None:
     notify(
-        recipients=permissions.organisation_admins(introduction.receiving_organisation),
+        recipients=organisation_admins(introduction.receiving_organisation),
         kind=NotificationKind.INTRODUCTION_RECEIVED,
         introduction=introduction,
         email_template="introduction_forwarded",

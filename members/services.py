@@ -43,6 +43,7 @@ from members.models import (
     Profile,
     User,
 )
+from members.permissions import organisation_admins
 
 DOMAIN_CODE_VALID_MINUTES = 30
 DOMAIN_CODES_PER_HOUR = 3
@@ -73,11 +74,7 @@ def has_verified_email(user: User) -> bool:
 
 def _admin_emails(organisation: Organisation) -> list[tuple[str, str]]:
     """(email, language) of the organisation's owners and admins, for notifications."""
-    return list(
-        organisation.memberships.filter(role__in=ADMIN_ROLES, user__is_active=True).values_list(
-            "user__email", "user__language"
-        )
-    )
+    return list(organisation_admins(organisation).values_list("email", "language"))
 
 
 def _notify_admins(organisation: Organisation, template_prefix: str, context: dict) -> None:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.emails import send_templated_email
-from members.models import ADMIN_ROLES, Organisation, User
-from members.permissions import is_organisation_admin
+from members.models import Organisation, User
+from members.permissions import is_organisation_admin, organisation_admins
 from stamp.models import (
     OPEN_STATUSES,
     Charter,
@@ -88,11 +88,7 @@ def _transition(
 
 def _mail_organisation_admins(claim: Claim, template: str, **context: Any) -> None:
     """One email per owner or admin, each in their own language, after the commit."""
-    admins = User.objects.filter(
-        is_active=True,
-        memberships__organisation=claim.organisation,
-        memberships__role__in=ADMIN_ROLES,
-    ).order_by("pk")
+    admins = organisation_admins(claim.organisation)
     for admin in admins:
         send_templated_email(
             template_prefix=f"stamp/email/{template}",
