@@ -1,8 +1,13 @@
+from collections.abc import Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
@@ -69,3 +74,43 @@ class AuditEntryInline(GenericTabularInline):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, help_text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = help_text
+
+
+def ask_for_reason(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    objects: Sequence[models.Model],
+    *,
+    action: str,
+    title: str,
+    help_text: str = "",
+) -> tuple[str | None, TemplateResponse | None]:
+    """For admin actions that need a reason: (reason, None) once the editor gave one,
+    else (None, the intermediate page that asks for it)."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None, help_text=help_text)
+    if form.is_valid():
+        return form.cleaned_data["reason"], None
+    page = TemplateResponse(
+        request,
+        "admin/reason_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "objects": objects,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        },
+    )
+    return None, page

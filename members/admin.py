@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import AuditEntryInline
+from core.admin import AuditEntryInline, ask_for_reason
 from members import services
 from members.models import (
     Invitation,
@@ -56,10 +53,6 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
     fields = ("user", "role", "is_public", "created_at")
     readonly_fields = ("created_at",)
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 @admin.register(Organisation)
@@ -118,29 +111,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     def suspend_organisations(
         self, request: HttpRequest, queryset: QuerySet[Organisation]
     ) -> HttpResponse | None:
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            for organisation in queryset:
-                services.organisation_suspend(
-                    organisation=organisation,
-                    by=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
-                )
-            self.message_user(request, _("The organisations are suspended."), messages.SUCCESS)
-            return None
-        return render(
+        organisations = list(queryset)
+        reason, page = ask_for_reason(
+            self,
             request,
-            "admin/members/reason_action.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Suspend organisations"),
-                "objects": queryset,
-                "form": form,
-                "action": "suspend_organisations",
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-                "opts": self.model._meta,
-            },
+            organisations,
+            action="suspend_organisations",
+            title=str(_("Suspend organisations")),
+            help_text=str(_("Emailed to the organisation's admins and kept in the history.")),
         )
+        if reason is None:
+            return page
+        for organisation in organisations:
+            services.organisation_suspend(organisation=organisation, by=request.user, reason=reason)  # type: ignore[arg-type]
+        self.message_user(request, _("The organisations are suspended."), messages.SUCCESS)
+        return None
 
     @admin.action(description=_("Reinstate the selected organisations"), permissions=["change"])
     def reinstate_organisations(

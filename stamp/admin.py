@@ -4,16 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.admin import ask_for_reason
 from stamp import services
-from stamp.forms import ReasonForm
 from stamp.models import Charter, Claim, ClaimEvent, StampSettings
 
 
@@ -139,41 +137,32 @@ class ClaimAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         claims = list(queryset.select_related("organisation"))
-        if "apply" in request.POST:
-            form = ReasonForm(request.POST)
-            if form.is_valid():
-                succeeded = 0
-                for claim in claims:
-                    try:
-                        service(claim=claim, by=request.user, reason=form.cleaned_data["reason"])
-                    except services.StampError as error:
-                        self.message_user(
-                            request,
-                            f"{claim.organisation}: {' '.join(error.messages)}",
-                            level=messages.ERROR,
-                        )
-                    else:
-                        succeeded += 1
-                if succeeded:
-                    self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
-                return None
-        else:
-            form = ReasonForm()
-        return TemplateResponse(
+        reason, page = ask_for_reason(
+            self,
             request,
-            "stamp/admin/reason.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "opts": self.model._meta,
-                "claims": claims,
-                "form": form,
-                "action": action,
-                "action_checkbox_name": ACTION_CHECKBOX_NAME,
-            },
+            claims,
+            action=action,
+            title=title,
+            help_text=str(_("Recorded in the history. A reason for revoking is shown publicly.")),
         )
+        if reason is None:
+            return page
+        succeeded = 0
+        for claim in claims:
+            try:
+                service(claim=claim, by=request.user, reason=reason)
+            except services.StampError as error:
+                self.message_user(
+                    request,
+                    f"{claim.organisation}: {' '.join(error.messages)}",
+                    level=messages.ERROR,
+                )
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
+        return None
 
-    @admin.action(description=gettext_lazy("Approve the selected claims"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
         return self._with_reason(
             request,

@@ -31,14 +31,3 @@ class ConfirmCharterForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to agree to the new version.")},
     )
-
-
-class ReasonForm(forms.Form):
-    """The reason an editor gives for approving, revoking or reinstating claims."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        help_text=_("Recorded in the history. A reason for revoking is shown publicly."),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=1000,
-    )
