@@ -36,6 +36,7 @@ from curation.forms import ReasonForm
 from curation.models import Feature, Moderation, Report, ReportStatus
 from initiatives.admin import InitiativeAdmin
 from initiatives.models import Challenge, Initiative, Story
+from members import roles
 from members.admin import OrganisationAdmin
 from members.models import DomainVerification, Membership, Organisation
 from stamp.admin import ClaimAdmin
@@ -64,7 +65,7 @@ class ModerationAdmin(admin.ModelAdmin):
     """Submitted content and new organisations, oldest first, with approve and reject."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return services.can_moderate(request.user)  # type: ignore[arg-type]
+        return roles.is_editor(request.user)  # type: ignore[arg-type]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -228,7 +229,7 @@ class ReportAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return services.can_moderate(request.user)  # type: ignore[arg-type]
+        return roles.is_editor(request.user)  # type: ignore[arg-type]
 
     @admin.display(description=gettext_lazy("item"))
     def item_link(self, report: Report) -> str:
@@ -319,13 +320,13 @@ class FeatureAdmin(admin.ModelAdmin):
         return feature.ends_on is None or feature.ends_on >= timezone.localdate()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return services.can_feature(request.user) and super().has_add_permission(request)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_add_permission(request)  # type: ignore[arg-type]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return services.can_feature(request.user) and super().has_change_permission(request, obj)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_change_permission(request, obj)  # type: ignore[arg-type]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return services.can_feature(request.user) and super().has_delete_permission(request, obj)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_delete_permission(request, obj)  # type: ignore[arg-type]
 
     def save_model(self, request: HttpRequest, obj: Feature, form: Any, change: bool) -> None:
         services.feature_save(feature=obj, by=request.user)  # type: ignore[arg-type]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,26 +23,11 @@ from curation.targets import kind_of
 from initiatives import services as initiative_services
 from initiatives.models import Challenge, Initiative, PublicationStatus, Story
 from matchmaking.models import OfferNeed
+from members import roles
 from members import services as member_services
 from members.models import Organisation, OrganisationStatus, User
 
-MODERATE = "curation.moderate"
-FEATURE = "curation.feature"
-
 Moderated = Challenge | Initiative | Story | Organisation
-
-
-def can_moderate(user: User | None) -> bool:
-    return bool(user and user.is_active and user.is_staff and user.has_perm(MODERATE))
-
-
-def can_feature(user: User | None) -> bool:
-    return bool(user and user.is_active and user.is_staff and user.has_perm(FEATURE))
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 # ---------------------------------------------------------------------------
@@ -53,11 +38,11 @@ def _require(allowed: bool) -> None:
 @transaction.atomic
 def moderation_approve(*, item: Moderated, by: User) -> None:
     """Publish submitted content, or verify a newly registered organisation."""
-    _require(can_moderate(by))
+    roles.require_editor(by)
     if isinstance(item, Organisation):
         if item.status != OrganisationStatus.PENDING:
             raise ValidationError(_("Only an organisation that waits can be verified."))
-        member_services.organisation_verify(organisation=item, by=by, method="editor")
+        member_services.organisation_verify(organisation=item, by=by)
         return
     if item.publication_status != PublicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted item can be published from the queue."))
@@ -77,7 +62,7 @@ def moderation_reject(*, item: Moderated, by: User, reason: str) -> None:
     A turned-down organisation is suspended (members' suspension mail carries the reason):
     it leaves the public directory and the queue, and an editor can reinstate it later.
     """
-    _require(can_moderate(by))
+    roles.require_editor(by)
     if isinstance(item, Organisation):
         if item.status != OrganisationStatus.PENDING:
             raise ValidationError(_("Only an organisation that waits can be turned down."))
@@ -130,18 +115,7 @@ def _content_type_id(target: Model) -> int:
 
 def _tell_editors(report: Report) -> None:
     """Mail the editors (members of the editors' group, and superusers) about a new report."""
-    editors = (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__permissions__codename="moderate",
-                groups__permissions__content_type__app_label="curation",
-            )
-        )
-        .distinct()
-        .values_list("email", "language")
-    )
+    editors = roles.editors().values_list("email", "language")
     for email, language in editors:
         with translation.override(language or settings.LANGUAGE_CODE):
             url = absolute_url(reverse("admin:curation_report_change", args=[report.pk]))
@@ -183,7 +157,7 @@ def _hide(target: Model, by: User, reason: str) -> None:
 def report_hide(*, report: Report, by: User) -> None:
     """Hide the reported item (archive content, suspend an organisation, close an offer)
     with the report's reason, and close every open report about it."""
-    _require(can_moderate(by))
+    roles.require_editor(by)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
         raise ValidationError(_("This report has already been handled."))
@@ -201,7 +175,7 @@ def report_hide(*, report: Report, by: User) -> None:
 @transaction.atomic
 def report_dismiss(*, report: Report, by: User) -> None:
     """The item stays: the editor found nothing wrong with it."""
-    _require(can_moderate(by))
+    roles.require_editor(by)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
         raise ValidationError(_("This report has already been handled."))
@@ -221,7 +195,7 @@ def report_dismiss(*, report: Report, by: User) -> None:
 @transaction.atomic
 def feature_save(*, feature: Feature, by: User) -> Feature:
     """Feature an initiative or story (or change its order or end date)."""
-    _require(can_feature(by))
+    roles.require_feature(by)
     is_new = feature.pk is None
     item = feature.item
     if item is None:
@@ -245,7 +219,7 @@ def feature_save(*, feature: Feature, by: User) -> Feature:
 
 @transaction.atomic
 def feature_remove(*, feature: Feature, by: User) -> None:
-    _require(can_feature(by))
+    roles.require_feature(by)
     item = feature.item
     feature.delete()
     if item is not None:

@@ -18,8 +18,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from core.models import Region, Theme
-from initiatives import permissions, services
+from initiatives import services
 from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
+from members import roles
 from members.models import Membership, MembershipRole, Organisation, OrganisationStatus, User
 
 PALETTE = [
@@ -157,7 +158,7 @@ def _editor() -> User:
         editor.save(update_fields=["password"])
     # Publishing is for editors: the demo editor holds the moderation right (the curation
     # seed also puts this person in the editors' group).
-    app_label, codename = permissions.MODERATE_PERMISSION.split(".")
+    app_label, codename = roles.MODERATE_PERMISSION.split(".")
     editor.user_permissions.add(
         Permission.objects.get(content_type__app_label=app_label, codename=codename)
     )

@@ -2,7 +2,8 @@
 
 Members of the owning organisation (the problem owner, the lead organisation, or the story's
 initiative's lead) write and edit drafts; an owner or admin of that organisation submits,
-edits what is submitted or published, and archives. Editors (staff) publish and archive.
+edits what is submitted or published, and archives. Editors (`members.roles.is_editor`)
+publish and archive.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
-from members.models import ADMIN_ROLES, Organisation, User
-from members.permissions import role_in
+from members.models import Organisation, User
+from members.roles import ADMIN_ROLES, is_editor, role_in
 
 Item = Challenge | Initiative | Story
 T = TypeVar("T", bound=Model)
@@ -31,21 +32,6 @@ UNKNOWN: Any = _Unknown()
 
 def _role(user: User | None, item: Item, role: str | None) -> str | None:
     return role_in(user, item.organisation) if role is UNKNOWN else role
-
-
-# Held by the editors' group ("Redactie"); a permission name, not an import: nothing in
-# initiatives depends on the curation app's code.
-MODERATE_PERMISSION = "curation.moderate"
-
-
-def is_editor(user: User | None) -> bool:
-    """An editor may see drafts and publish; staff alone (e.g. a facilitator) may not."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_staff
-        and user.has_perm(MODERATE_PERMISSION)
-    )
 
 
 def can_create_for(user: User | None, organisation: Organisation) -> bool:

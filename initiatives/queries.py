@@ -29,6 +29,7 @@ from initiatives.models import (
     Story,
 )
 from members.models import Membership, Organisation, OrganisationKind, User
+from members.roles import LISTED_STATUSES
 
 PAGE_SIZE = 24
 SORTS = ("newest", "title")
@@ -232,7 +233,7 @@ def initiative_detail(slug: str, user: User | None) -> Initiative | None:
             Prefetch(
                 "partnerships",
                 queryset=InitiativePartner.objects.filter(
-                    confirmed_at__isnull=False, organisation__status__in=["pending", "verified"]
+                    confirmed_at__isnull=False, organisation__status__in=LISTED_STATUSES
                 )
                 .select_related("organisation")
                 .order_by("role", "organisation__name"),

@@ -38,8 +38,9 @@ from initiatives.models import (
     SearchTerm,
     Story,
 )
+from members import roles
 from members.models import Organisation, User
-from members.permissions import organisation_admins
+from members.roles import organisation_admins
 
 Item = Challenge | Initiative | Story
 
@@ -324,7 +325,7 @@ def initiative_partner_add(
     *, initiative: Initiative, organisation: Organisation, role: str, by: User
 ) -> InitiativePartner:
     """A member of the lead names a partner; an admin of that partner confirms at once."""
-    _require(permissions.role_in(by, initiative.lead) is not None)
+    _require(roles.role_in(by, initiative.lead) is not None)
     if role not in PartnerRole.values:
         raise ValidationError(_("Choose a role."), code="invalid_role")
     if organisation.pk == initiative.lead_id:
@@ -340,7 +341,7 @@ def initiative_partner_add(
     )
     if not created:
         raise ValidationError(_("This organisation is already a partner."), code="duplicate")
-    if permissions.role_in(by, organisation) in ("owner", "admin"):
+    if roles.is_organisation_admin(by, organisation):
         partnership.confirmed_at = timezone.now()
         partnership.confirmed_by = by
         partnership.save(update_fields=["confirmed_at", "confirmed_by"])
@@ -454,7 +455,7 @@ def _reject(item: Item, by: User, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a reason."), code="reason_required")
-    _require(permissions.is_editor(by))
+    _require(roles.is_editor(by))
     if item.publication_status != PublicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted item can be sent back."), code="not_submitted")
     item.publication_status = PublicationStatus.DRAFT

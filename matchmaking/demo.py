@@ -15,6 +15,7 @@ from matchmaking import services
 from matchmaking.models import Introduction, OfferNeed
 from members.demo import DEMO_PASSWORD
 from members.models import Organisation, User
+from members.roles import ADMIN_ROLES
 
 FACILITATOR_EMAIL = "verbinder@breinaald.localhost"
 
@@ -85,7 +86,7 @@ def seed() -> str:
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None or OfferNeed.objects.filter(title=title).exists():
             continue
-        admin = organisation.memberships.filter(role__in=["owner", "admin"]).first()
+        admin = organisation.memberships.filter(role__in=ADMIN_ROLES).first()
         if admin is None:
             continue
         services.offer_need_create(

@@ -15,6 +15,7 @@ from taggit.models import TaggedItemBase
 from core.models import Region, Theme
 from initiatives.models import Challenge, Initiative, ResourceKind, Story
 from members.models import Organisation, User
+from members.roles import LISTED_STATUSES
 
 
 def random_code() -> str:
@@ -50,7 +51,7 @@ class OfferNeedQuerySet(models.QuerySet["OfferNeed"]):
         today = timezone.localdate()
         return self.filter(
             closed_at__isnull=True,
-            organisation__status__in=["pending", "verified"],
+            organisation__status__in=LISTED_STATUSES,
         ).filter(models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today))
 
     def offers(self) -> OfferNeedQuerySet:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -14,45 +13,12 @@ from matchmaking.models import (
     IntroductionState,
     OfferNeed,
 )
-from members.models import ADMIN_ROLES, Organisation, User
-from members.permissions import role_in
-
-FACILITATE_PERMISSION = "matchmaking.facilitate"
+from members.models import Organisation, User
+from members.roles import ADMIN_ROLES, is_facilitator, is_organisation_admin, role_in
 
 
 def _user(request: HttpRequest) -> User | None:
     return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
-
-
-def is_facilitator(user: User | None) -> bool:
-    """A verbinder: staff with the facilitate permission (superusers have every permission)."""
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(FACILITATE_PERMISSION)
-    )
-
-
-def facilitators() -> QuerySet[User]:
-    """Everyone who receives the facilitators' mail: staff with the permission, or superusers."""
-    granted = Q(user_permissions__codename="facilitate") & Q(
-        user_permissions__content_type__app_label="matchmaking"
-    )
-    via_group = Q(groups__permissions__codename="facilitate") & Q(
-        groups__permissions__content_type__app_label="matchmaking"
-    )
-    ids = (
-        User.objects.filter(is_active=True, is_staff=True)
-        .filter(Q(is_superuser=True) | granted | via_group)
-        .values("pk")
-    )
-    return User.objects.filter(pk__in=ids).order_by("pk")
-
-
-def is_admin_of(user: User | None, organisation: Organisation) -> bool:
-    return role_in(user, organisation) in ADMIN_ROLES
 
 
 # ---------------------------------------------------------------------------
@@ -84,11 +50,11 @@ def introduction_side(user: User | None, introduction: Introduction) -> str | No
     """ "requesting", "receiving" or None: which party the user speaks for."""
     if user is None or not user.is_authenticated:
         return None
-    if introduction.requester_id == user.pk or is_admin_of(
+    if introduction.requester_id == user.pk or is_organisation_admin(
         user, introduction.requesting_organisation
     ):
         return "requesting"
-    if introduction.state in RECEIVER_VISIBLE_STATES and is_admin_of(
+    if introduction.state in RECEIVER_VISIBLE_STATES and is_organisation_admin(
         user, introduction.receiving_organisation
     ):
         return "receiving"
@@ -122,7 +88,7 @@ def can_forward(user: User | None, introduction: Introduction) -> bool:
 
 
 def can_answer(user: User | None, introduction: Introduction) -> bool:
-    return introduction.state == IntroductionState.FORWARDED and is_admin_of(
+    return introduction.state == IntroductionState.FORWARDED and is_organisation_admin(
         user, introduction.receiving_organisation
     )
 
@@ -130,8 +96,8 @@ def can_answer(user: User | None, introduction: Introduction) -> bool:
 def can_record_outcome(user: User | None, introduction: Introduction) -> bool:
     return introduction.state == IntroductionState.ACCEPTED and (
         (user is not None and introduction.requester_id == user.pk)
-        or is_admin_of(user, introduction.requesting_organisation)
-        or is_admin_of(user, introduction.receiving_organisation)
+        or is_organisation_admin(user, introduction.requesting_organisation)
+        or is_organisation_admin(user, introduction.receiving_organisation)
     )
 
 
@@ -148,7 +114,7 @@ def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
         publication_status=PublicationStatus.PUBLISHED,
     )
     user = _user(request)
-    if not (is_facilitator(user) or is_admin_of(user, challenge.owner)):
+    if not (is_facilitator(user) or is_organisation_admin(user, challenge.owner)):
         if user is None:
             raise Http404
         raise PermissionDenied
@@ -162,7 +128,7 @@ def get_initiative_for_suggestions(request: HttpRequest, slug: str) -> Initiativ
         publication_status=PublicationStatus.PUBLISHED,
     )
     user = _user(request)
-    if not (is_facilitator(user) or is_admin_of(user, initiative.lead)):
+    if not (is_facilitator(user) or is_organisation_admin(user, initiative.lead)):
         if user is None:
             raise Http404
         raise PermissionDenied

@@ -39,8 +39,9 @@ from matchmaking.models import (
     Outcome,
 )
 from matchmaking.notifications import notify, queue_email
+from members import roles
 from members.models import Organisation, User
-from members.permissions import organisation_admins
+from members.roles import organisation_admins
 
 OFFER_NEED_FIELDS = ("direction", "kind", "title", "description", "region", "ends_on")
 
@@ -66,7 +67,7 @@ def offer_need_create(
     *, organisation: Organisation, by: User, values: Mapping[str, Any]
 ) -> OfferNeed:
     """A new offer or need of ``organisation``, posted by one of its admins."""
-    _require(organisation.is_public and permissions.is_admin_of(by, organisation))
+    _require(organisation.is_public and roles.is_organisation_admin(by, organisation))
     offer_need = OfferNeed(organisation=organisation, created_by=by)
     _apply_offer_need(offer_need, values)
     offer_need.full_clean(exclude=["slug"])
@@ -78,7 +79,7 @@ def offer_need_create(
 
 @transaction.atomic
 def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, Any]) -> OfferNeed:
-    _require(permissions.is_admin_of(by, offer_need.organisation))
+    _require(roles.is_organisation_admin(by, offer_need.organisation))
     _apply_offer_need(offer_need, values)
     offer_need.full_clean(exclude=["slug"])
     offer_need.save()
@@ -90,7 +91,7 @@ def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, A
 @transaction.atomic
 def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
     """Take an offer or need off the lists; it stays visible to the organisation itself."""
-    _require(permissions.is_admin_of(by, offer_need.organisation))
+    _require(roles.is_organisation_admin(by, offer_need.organisation))
     if offer_need.closed_at is None:
         offer_need.closed_at = timezone.now()
         offer_need.save(update_fields=["closed_at", "updated_at"])
@@ -98,7 +99,7 @@ def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
 
 @transaction.atomic
 def offer_need_reopen(*, offer_need: OfferNeed, by: User) -> None:
-    _require(permissions.is_admin_of(by, offer_need.organisation))
+    _require(roles.is_organisation_admin(by, offer_need.organisation))
     if offer_need.closed_at is not None:
         offer_need.closed_at = None
         offer_need.save(update_fields=["closed_at", "updated_at"])
@@ -201,7 +202,7 @@ def introduction_request(
     subject: Challenge | Initiative | OfferNeed | None = None,
 ) -> Introduction:
     """A member asks, on behalf of their organisation, to be introduced; facilitators are told."""
-    _require(permissions.role_in(requester, requesting_organisation) is not None)
+    _require(roles.role_in(requester, requesting_organisation) is not None)
     _require(requesting_organisation.is_public)
     _check_parties(requesting_organisation, receiving_organisation)
     check_rate_limit(requester)
@@ -215,7 +216,7 @@ def introduction_request(
     _save_new(introduction)
     _event(introduction, EventKind.REQUESTED, requester, message)
     notify(
-        recipients=permissions.facilitators(),
+        recipients=roles.facilitators(),
         kind=NotificationKind.REQUEST_WAITING,
         introduction=introduction,
         email_template="introduction_request",
@@ -253,7 +254,7 @@ def introduction_propose(
     subject: Challenge | Initiative | OfferNeed | None = None,
 ) -> Introduction:
     """A facilitator starts an introduction from a suggestion; it goes straight to the receiver."""
-    _require(permissions.is_facilitator(facilitator))
+    _require(roles.is_facilitator(facilitator))
     _check_parties(requesting_organisation, receiving_organisation)
     introduction = Introduction(
         proposed_by=facilitator,
@@ -391,7 +392,7 @@ def outcome_record(
 ) -> Outcome:
     """Either side writes down what came of an accepted introduction."""
     _require(permissions.can_record_outcome(by, introduction))
-    if introduction.requester_id == by.pk or permissions.is_admin_of(
+    if introduction.requester_id == by.pk or roles.is_organisation_admin(
         by, introduction.requesting_organisation
     ):
         organisation, other_side = (

@@ -40,8 +40,10 @@ from matchmaking.models import (
     OfferNeed,
     Outcome,
 )
+from members import roles
 from members.models import Organisation, User
 from members.permissions import get_organisation_for_admin
+from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -79,7 +81,7 @@ def offer_need_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer_need = get_object_or_404(
-        queries.offer_need_cards().filter(organisation__status__in=["pending", "verified"]),
+        queries.offer_need_cards().filter(organisation__status__in=LISTED_STATUSES),
         slug=slug,
     )
     user = _user(request)
@@ -90,7 +92,7 @@ def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "matchmaking/offer_need_detail.html",
         {
             "offer_need": offer_need,
-            "is_admin": permissions.is_admin_of(user, offer_need.organisation),
+            "is_admin": roles.is_organisation_admin(user, offer_need.organisation),
         },
     )
 
@@ -167,7 +169,7 @@ def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
 def organisation_matchmaking(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     """The organisation's own page: its offers and needs, and what it could connect with."""
     organisation, role = permissions.get_organisation_for_matchmaking(request, organisation_slug)
-    is_admin = role in ("owner", "admin")
+    is_admin = role in ADMIN_ROLES
     return render(
         request,
         "matchmaking/organisation.html",
@@ -198,7 +200,7 @@ def _suggestions_page(
             "item_kind": kind,
             "owner": item.organisation,
             "suggestions": found,
-            "is_facilitator": permissions.is_facilitator(_user(request)),
+            "is_facilitator": roles.is_facilitator(_user(request)),
             "propose_form": ProposeForm(),
         },
     )
@@ -223,7 +225,7 @@ def initiative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, kind: str, slug: str, organisation_slug: str) -> HttpResponse:
     """A facilitator starts an introduction from a suggestion."""
-    if not permissions.is_facilitator(_user(request)):
+    if not roles.is_facilitator(_user(request)):
         raise PermissionDenied
     item: Challenge | Initiative
     if kind == "challenge":
@@ -554,7 +556,7 @@ def outcome_story(request: HttpRequest, code: str, outcome_code: str) -> HttpRes
 @login_required
 @require_GET
 def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_facilitator(_user(request)):
+    if not roles.is_facilitator(_user(request)):
         raise PermissionDenied
     return render(
         request,

@@ -93,10 +93,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description=_("Verify the selected organisations"), permissions=["change"])
     def verify_organisations(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
         count = 0
-        for organisation in queryset.exclude(status=OrganisationStatus.VERIFIED):
-            services.organisation_verify(
-                organisation=organisation, by=request.user, method="editor"
-            )  # type: ignore[arg-type]
+        for organisation in queryset.filter(status=OrganisationStatus.PENDING):
+            services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
             count += 1
         self.message_user(
             request,

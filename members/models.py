@@ -20,6 +20,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.models import Region, Theme
+from members.choices import MembershipRole, OrganisationStatus
+from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -166,17 +168,10 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OrganisationStatus(models.TextChoices):
-    PENDING = "pending", _("Not yet verified")
-    VERIFIED = "verified", _("Verified")
-    SUSPENDED = "suspended", _("Suspended")
-    ARCHIVED = "archived", _("Archived")
-
-
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def listed(self) -> OrganisationQuerySet:
         """Organisations the public directory shows: pending and verified ones."""
-        return self.filter(status__in=[OrganisationStatus.PENDING, OrganisationStatus.VERIFIED])
+        return self.filter(status__in=LISTED_STATUSES)
 
     def verified(self) -> OrganisationQuerySet:
         return self.filter(status=OrganisationStatus.VERIFIED)
@@ -184,7 +179,7 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def administered_by(self, user: User) -> OrganisationQuerySet:
         return self.filter(
             memberships__user=user,
-            memberships__role__in=[MembershipRole.OWNER, MembershipRole.ADMIN],
+            memberships__role__in=ADMIN_ROLES,
         )
 
 
@@ -302,7 +297,7 @@ class Organisation(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in (OrganisationStatus.PENDING, OrganisationStatus.VERIFIED)
+        return self.status in LISTED_STATUSES
 
     @property
     def shows_logo(self) -> bool:
@@ -315,15 +310,6 @@ class Organisation(models.Model):
         return host.removeprefix("www.").lower()
 
 
-class MembershipRole(models.TextChoices):
-    OWNER = "owner", _("Owner")
-    ADMIN = "admin", _("Admin")
-    MEMBER = "member", _("Member")
-
-
-ADMIN_ROLES = (MembershipRole.OWNER, MembershipRole.ADMIN)
-
-
 class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -332,9 +318,10 @@ class Membership(models.Model):
     role = models.CharField(
         _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
+    # Off until the member turns it on: belonging to an organisation is personal data.
     is_public = models.BooleanField(
         _("show on the organisation page"),
-        default=True,
+        default=False,
         help_text=_("Your display name appears among the organisation's members."),
     )
     created_at = models.DateTimeField(_("member since"), auto_now_add=True)

@@ -3,47 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from members.models import ADMIN_ROLES, Membership, Organisation, User
-
-
-def role_in(user: User | None, organisation: Organisation) -> str | None:
-    """The member's role in the organisation (owner, admin, member), or None."""
-    if user is None or not user.is_authenticated:
-        return None
-    return (
-        Membership.objects.filter(organisation=organisation, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-
-
-def organisation_admins(organisation: Organisation) -> QuerySet[User]:
-    """The active owners and admins: who hears about what concerns the organisation."""
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=organisation,
-        memberships__role__in=ADMIN_ROLES,
-    ).order_by("memberships__created_at", "pk")
-
-
-def membership_of(user: User | None, organisation: Organisation) -> Membership | None:
-    if user is None or not user.is_authenticated:
-        return None
-    return Membership.objects.filter(organisation=organisation, user=user).first()
-
-
-def is_organisation_admin(user: User | None, organisation: Organisation) -> bool:
-    """An owner or admin of the organisation."""
-    membership = membership_of(user, organisation)
-    return membership is not None and membership.role in ADMIN_ROLES
-
-
-def is_organisation_member(user: User | None, organisation: Organisation) -> bool:
-    return membership_of(user, organisation) is not None
+from members.models import Membership, Organisation
+from members.roles import ADMIN_ROLES, membership_of
 
 
 def get_public_organisation(slug: str) -> Organisation:

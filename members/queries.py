@@ -13,6 +13,7 @@ from members.models import (
     OrganisationStatus,
     User,
 )
+from members.roles import LISTED_STATUSES
 
 
 def directory_organisations(
@@ -76,6 +77,6 @@ def open_invitations_for(user: User) -> QuerySet[Invitation]:
 def regions_with_organisations() -> QuerySet[Region]:
     return Region.objects.annotate(
         organisation_count=Count(
-            "organisations", filter=Q(organisations__status__in=["pending", "verified"])
+            "organisations", filter=Q(organisations__status__in=LISTED_STATUSES)
         )
     )

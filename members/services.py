@@ -28,8 +28,8 @@ from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.models import Region, Theme
+from members import roles
 from members.models import (
-    ADMIN_ROLES,
     INVITATION_SIGNING_SALT,
     INVITATION_VALID_DAYS,
     DomainVerification,
@@ -43,7 +43,7 @@ from members.models import (
     Profile,
     User,
 )
-from members.permissions import organisation_admins
+from members.roles import ADMIN_ROLES, organisation_admins
 
 DOMAIN_CODE_VALID_MINUTES = 30
 DOMAIN_CODES_PER_HOUR = 3
@@ -241,13 +241,17 @@ def organisation_update(
     return organisation
 
 
-@transaction.atomic
-def organisation_verify(
-    *, organisation: Organisation, by: User | None, method: str
-) -> Organisation:
-    """Mark an organisation as verified (by an editor, or through its website domain)."""
-    if organisation.status == OrganisationStatus.VERIFIED:
-        return organisation
+def _locked_organisation(organisation: Organisation) -> None:
+    """Lock the organisation's row and read its current status, so that two status changes
+    cannot race and none acts on a stale copy."""
+    organisation.status = (
+        Organisation.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=organisation.pk)
+    )
+
+
+def _mark_verified(organisation: Organisation, *, by: User | None, method: str) -> Organisation:
     organisation.status = OrganisationStatus.VERIFIED
     organisation.verified_at = timezone.now()
     organisation.verification_method = method
@@ -265,9 +269,26 @@ def organisation_verify(
 
 
 @transaction.atomic
+def organisation_verify(*, organisation: Organisation, by: User) -> Organisation:
+    """An editor verifies an organisation that waits for it (never a suspended one: that
+    takes `organisation_reinstate`)."""
+    roles.require_editor(by)
+    _locked_organisation(organisation)
+    if organisation.status != OrganisationStatus.PENDING:
+        raise ValidationError(
+            _("Only an organisation that waits for verification can be verified."),
+            code="not_pending",
+        )
+    return _mark_verified(organisation, by=by, method="editor")
+
+
+@transaction.atomic
 def organisation_suspend(*, organisation: Organisation, by: User, reason: str) -> Organisation:
+    """An editor takes an organisation out of public view; it can no longer act."""
+    roles.require_editor(by)
     if not reason.strip():
         raise ValidationError(_("Give a reason for the suspension."))
+    _locked_organisation(organisation)
     organisation.status = OrganisationStatus.SUSPENDED
     organisation.status_reason = reason
     organisation.save(update_fields=["status", "status_reason"])
@@ -282,6 +303,13 @@ def organisation_suspend(*, organisation: Organisation, by: User, reason: str) -
 
 @transaction.atomic
 def organisation_reinstate(*, organisation: Organisation, by: User) -> Organisation:
+    """Only an editor lifts a suspension; the organisation returns to what it had proven."""
+    roles.require_editor(by)
+    _locked_organisation(organisation)
+    if organisation.status != OrganisationStatus.SUSPENDED:
+        raise ValidationError(
+            _("Only a suspended organisation can be reinstated."), code="not_suspended"
+        )
     organisation.status = (
         OrganisationStatus.VERIFIED if organisation.verified_at else OrganisationStatus.PENDING
     )
@@ -361,7 +389,7 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
         return False
     verification.confirmed_at = timezone.now()
     verification.save(update_fields=["attempts", "confirmed_at"])
-    organisation_verify(organisation=organisation, by=by, method="domain")
+    _mark_verified(organisation, by=by, method="domain")
     return True
 
 

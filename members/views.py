@@ -41,6 +41,7 @@ from members.permissions import (
     get_public_organisation,
     membership_of,
 )
+from members.roles import LISTED_STATUSES
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -95,9 +96,7 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not (profile.is_public or is_own) or not profile.user.is_active:
         raise Http404
     memberships = (
-        profile.user.memberships.filter(
-            is_public=True, organisation__status__in=["pending", "verified"]
-        )
+        profile.user.memberships.filter(is_public=True, organisation__status__in=LISTED_STATUSES)
         .select_related("organisation")
         .order_by("organisation__name")
         if profile.show_organisations

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from members.models import ADMIN_ROLES, Membership, Organisation, User
+from members.models import Membership, Organisation, User
+from members.roles import ADMIN_ROLES
 from stamp.models import Charter, Claim, ClaimStatus
 from stamp.services import StampError, charter_publish, stamp_claim
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from members.models import Organisation, User
-from members.permissions import get_organisation_for_admin, is_organisation_admin
+from members.permissions import get_organisation_for_admin
+from members.roles import is_organisation_admin
 
 
 def can_manage_stamp(user: User | None, organisation: Organisation) -> bool:

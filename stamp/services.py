@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.emails import send_templated_email
+from members import roles
 from members.models import Organisation, User
-from members.permissions import is_organisation_admin, organisation_admins
+from members.roles import is_organisation_admin, organisation_admins
 from stamp.models import (
     OPEN_STATUSES,
     Charter,
@@ -30,11 +31,6 @@ Action = ClaimEvent.Action
 
 class StampError(ValidationError):
     """A rule of the stamp forbids this step; the message says which, for the person."""
-
-
-def _require_editor(by: User) -> None:
-    if not (by.is_active and by.is_staff):
-        raise PermissionDenied
 
 
 def _require_organisation_admin(by: User, organisation: Organisation) -> None:
@@ -179,7 +175,7 @@ def stamp_withdraw(*, claim: Claim, by: User) -> Claim:
 
 def stamp_approve(*, claim: Claim, by: User, reason: str = "") -> Claim:
     """An editor approves a claim that waits; the organisation's admins hear of it."""
-    _require_editor(by)
+    roles.require_editor(by)
     with transaction.atomic():
         claim = _locked(claim)
         if claim.status != ClaimStatus.PENDING:
@@ -199,7 +195,7 @@ def stamp_approve(*, claim: Claim, by: User, reason: str = "") -> Claim:
 
 def stamp_revoke(*, claim: Claim, by: User, reason: str) -> Claim:
     """An editor revokes a claim; the reason is public on the verification page."""
-    _require_editor(by)
+    roles.require_editor(by)
     reason = _require_reason(reason)
     with transaction.atomic():
         claim = _locked(claim)
@@ -220,7 +216,7 @@ def stamp_revoke(*, claim: Claim, by: User, reason: str) -> Claim:
 
 def stamp_reinstate(*, claim: Claim, by: User, reason: str) -> Claim:
     """An editor makes a revoked or lapsed claim active again, with a recorded reason."""
-    _require_editor(by)
+    roles.require_editor(by)
     reason = _require_reason(reason)
     with transaction.atomic():
         claim = _locked(claim)
@@ -253,7 +249,7 @@ def stamp_reinstate(*, claim: Claim, by: User, reason: str) -> Claim:
 
 def charter_publish(*, charter: Charter, by: User) -> Charter:
     """Publish a draft as the next version; every carrier is asked to confirm it in time."""
-    _require_editor(by)
+    roles.require_editor(by)
     with transaction.atomic():
         charter = Charter.objects.select_for_update().get(pk=charter.pk)
         if charter.is_published:

@@ -1,4 +1,7 @@
-"""Shared fixtures: personas (one per role) and test-wide settings."""
+"""Shared fixtures: personas (one per role) and test-wide settings.
+
+The personas: `outsider` (anonymous), `member`, `org_member`, `org_admin`, `org_owner` (of
+`organisation`), `editor`, `facilitator` and `superuser`."""
 
 from __future__ import annotations
 
@@ -6,13 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import translation
 
 from members.models import MembershipRole, Organisation, User
+from members.roles import EDITORS_GROUP, FACILITATORS_GROUP
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 
@@ -81,14 +85,25 @@ def org_member(organisation: Organisation, org_owner: User) -> User:
     ).user
 
 
+def _in_group(user: User, group_name: str) -> User:
+    """Give a persona its platform role the way a site admin does: through the group that the
+    curation data migration creates (a missing group fails here, not silently)."""
+    user.groups.add(Group.objects.get(name=group_name))
+    return User.objects.get(pk=user.pk)  # a fresh object: no stale permission cache
+
+
 @pytest.fixture
-def staff(db: None) -> User:
-    """An editor (redactie): admin access and the right to moderate content."""
-    user = UserFactory(display_name="Eva Redactie", is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="curation", codename="moderate")
+def editor(db: None) -> User:
+    """An editor (Redactie): staff in the editors' group."""
+    return _in_group(
+        UserFactory(display_name="Eva Redactie", is_staff=True, language="nl"), EDITORS_GROUP
     )
-    return user
+
+
+@pytest.fixture
+def facilitator(db: None) -> User:
+    """A facilitator (verbinder): staff in the facilitators' group; no editor rights."""
+    return _in_group(UserFactory(display_name="Vera Verbinder", is_staff=True), FACILITATORS_GROUP)
 
 
 @pytest.fixture

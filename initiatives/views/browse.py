@@ -13,6 +13,7 @@ from core.models import Region, Theme
 from initiatives import permissions, queries
 from initiatives.models import ChallengeStatus, InitiativeStage
 from initiatives.search import KINDS, MAX_PAGES, search
+from members import roles
 
 
 def _viewer(request: HttpRequest) -> Any:
@@ -59,7 +60,7 @@ def _check_visible(request: HttpRequest, item: Any) -> None:
         raise Http404
     if item.is_published:
         return
-    if getattr(item, "viewer_role", None) is None and not permissions.is_editor(_viewer(request)):
+    if getattr(item, "viewer_role", None) is None and not roles.is_editor(_viewer(request)):
         raise Http404
 
 

@@ -37,6 +37,7 @@ from initiatives.models import (
     InitiativePartner,
     Story,
 )
+from members import roles
 from members.models import Organisation
 
 MODELS: dict[str, type[Challenge] | type[Initiative] | type[Story]] = {
@@ -218,7 +219,7 @@ def transition(request: HttpRequest, kind: str, slug: str, action: str) -> HttpR
         raise Http404
     item = get_object_or_404(MODELS[kind], slug=slug)
     user = request.user
-    if not (permissions.is_editor(user) or permissions.role_in(user, item.organisation)):  # type: ignore[arg-type]
+    if not (roles.is_editor(user) or roles.role_in(user, item.organisation)):  # type: ignore[arg-type]
         raise Http404
     try:
         TRANSITIONS[(kind, action)](item, user)
@@ -320,7 +321,7 @@ def partner_remove(request: HttpRequest, slug: str, organisation_slug: str) -> H
         raise PermissionDenied
     services.initiative_partner_remove(partnership=partnership, by=request.user)  # type: ignore[arg-type]
     messages.success(request, _("The partner was removed."))
-    if permissions.role_in(request.user, partnership.initiative.lead):  # type: ignore[arg-type]
+    if roles.role_in(request.user, partnership.initiative.lead):  # type: ignore[arg-type]
         return redirect("initiatives:initiative_manage", slug=slug)
     return redirect("initiatives:workspace")
 

@@ -11,23 +11,27 @@ from typing import Any
 from django import template
 
 from initiatives.models import Challenge, Initiative
-from matchmaking import permissions, queries
-from members.models import ADMIN_ROLES, Membership, Organisation
+from matchmaking import queries
+from members import roles
+from members.models import Membership, Organisation
+from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
 register = template.Library()
 
 
-def _roles(user: Any) -> dict[int, str]:
+def _roles_by_organisation(user: Any) -> dict[int, str]:
     """The member's role per public organisation: one query answers every question below."""
     return dict(
-        Membership.objects.filter(
-            user=user, organisation__status__in=["pending", "verified"]
-        ).values_list("organisation_id", "role")
+        Membership.objects.filter(user=user, organisation__status__in=LISTED_STATUSES).values_list(
+            "organisation_id", "role"
+        )
     )
 
 
-def _member_of_another_organisation(roles: dict[int, str], organisation: Organisation) -> bool:
-    return any(organisation_id != organisation.pk for organisation_id in roles)
+def _member_of_another_organisation(
+    memberships: dict[int, str], organisation: Organisation
+) -> bool:
+    return any(organisation_id != organisation.pk for organisation_id in memberships)
 
 
 @register.inclusion_tag("matchmaking/includes/subject_actions.html", takes_context=True)
@@ -40,11 +44,13 @@ def matchmaking_actions(context: dict[str, Any], subject: Challenge | Initiative
     result: dict[str, Any] = {"subject": subject, "is_challenge": is_challenge}
     if not user.is_authenticated or not subject.is_published:
         return result
-    roles = _roles(user)
-    result["may_see_suggestions"] = roles.get(
+    memberships = _roles_by_organisation(user)
+    result["may_see_suggestions"] = memberships.get(
         organisation.pk
-    ) in ADMIN_ROLES or permissions.is_facilitator(user)
-    if organisation.open_to_cooperation and _member_of_another_organisation(roles, organisation):
+    ) in ADMIN_ROLES or roles.is_facilitator(user)
+    if organisation.open_to_cooperation and _member_of_another_organisation(
+        memberships, organisation
+    ):
         result["introduction_organisation"] = organisation
     return result
 
@@ -53,11 +59,11 @@ def matchmaking_actions(context: dict[str, Any], subject: Challenge | Initiative
 def organisation_matchmaking(context: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
     """What the organisation offers and needs, and a way to ask for an introduction."""
     user = context["request"].user
-    roles = _roles(user) if user.is_authenticated else {}
+    memberships = _roles_by_organisation(user) if user.is_authenticated else {}
     return {
         "organisation": organisation,
         "offers_needs": queries.public_offers_needs(organisation),
         "may_ask": organisation.open_to_cooperation
-        and _member_of_another_organisation(roles, organisation),
-        "is_admin": roles.get(organisation.pk) in ADMIN_ROLES,
+        and _member_of_another_organisation(memberships, organisation),
+        "is_admin": memberships.get(organisation.pk) in ADMIN_ROLES,
     }

@@ -151,7 +151,7 @@ def test_the_audit_trail_is_browsable_but_read_only_for_editors(client: Any, edi
     organisation = OrganisationFactory(status=OrganisationStatus.PENDING, verified_at=None)
     from members.services import organisation_verify
 
-    organisation_verify(organisation=organisation, by=editor, method="editor")
+    organisation_verify(organisation=organisation, by=editor)
     client.force_login(editor)
     response = client.get(reverse("admin:core_auditentry_changelist"))
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from tests.members.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["outsider", "member", "org_member", "org_admin", "staff"]
+ROLES = ["outsider", "member", "org_member", "org_admin", "editor"]
 
 
 def _login(client, request, role):
@@ -23,22 +23,28 @@ def _login(client, request, role):
 
 # status of the item → role → expected status code of GET edit page
 EDIT_MATRIX = {
-    "draft": {"outsider": 302, "member": 404, "org_member": 200, "org_admin": 200, "staff": 403},
+    "draft": {"outsider": 302, "member": 404, "org_member": 200, "org_admin": 200, "editor": 403},
     "submitted": {
         "outsider": 302,
         "member": 404,
         "org_member": 403,
         "org_admin": 200,
-        "staff": 403,
+        "editor": 403,
     },
     "published": {
         "outsider": 302,
         "member": 404,
         "org_member": 403,
         "org_admin": 200,
-        "staff": 403,
+        "editor": 403,
     },
-    "archived": {"outsider": 302, "member": 404, "org_member": 403, "org_admin": 403, "staff": 403},
+    "archived": {
+        "outsider": 302,
+        "member": 404,
+        "org_member": 403,
+        "org_admin": 403,
+        "editor": 403,
+    },
 }
 
 
@@ -96,7 +102,7 @@ def test_a_form_with_errors_re_renders_and_writes_nothing(client, org_member, or
 
 @pytest.mark.parametrize(
     ("role", "allowed"),
-    [("org_member", False), ("org_admin", True), ("member", False), ("staff", False)],
+    [("org_member", False), ("org_admin", True), ("member", False), ("editor", False)],
 )
 def test_only_an_admin_of_the_organisation_submits(
     client, request, organisation, role, allowed
@@ -112,9 +118,9 @@ def test_only_an_admin_of_the_organisation_submits(
     assert initiative.publication_status == expected
 
 
-def test_an_editor_publishes_through_the_page(client, staff) -> None:
+def test_an_editor_publishes_through_the_page(client, editor) -> None:
     initiative = InitiativeFactory(publication_status="submitted")
-    client.force_login(staff)
+    client.force_login(editor)
 
     client.post(f"/initiatieven/{initiative.slug}/status/publish/")
 
@@ -251,9 +257,9 @@ def test_a_facilitator_on_the_staff_cannot_publish_from_the_front_end(client, or
     assert client.get(initiative.get_absolute_url()).status_code == 404
 
 
-def test_an_editor_publishes_from_the_front_end(client, staff, organisation) -> None:
+def test_an_editor_publishes_from_the_front_end(client, editor, organisation) -> None:
     initiative = InitiativeFactory(lead=organisation, publication_status="submitted")
-    client.force_login(staff)
+    client.force_login(editor)
 
     client.post(f"/initiatieven/{initiative.slug}/status/publish/")
 

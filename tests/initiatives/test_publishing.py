@@ -47,7 +47,7 @@ def test_a_story_of_an_unpublished_initiative_stays_hidden(client) -> None:
     assert story.title not in client.get("/verhalen/").content.decode()
 
 
-def test_a_draft_goes_through_submit_and_publish(org_admin, staff) -> None:
+def test_a_draft_goes_through_submit_and_publish(org_admin, editor) -> None:
     initiative = InitiativeFactory(
         lead=org_admin.memberships.get().organisation, publication_status="draft"
     )
@@ -56,22 +56,22 @@ def test_a_draft_goes_through_submit_and_publish(org_admin, staff) -> None:
     assert initiative.publication_status == PublicationStatus.SUBMITTED
     assert initiative.submitted_at is not None
 
-    services.initiative_publish(initiative=initiative, by=staff)
+    services.initiative_publish(initiative=initiative, by=editor)
     assert initiative.publication_status == PublicationStatus.PUBLISHED
     first_published = initiative.published_at
 
     services.initiative_archive(initiative=initiative, by=org_admin)
     assert initiative.publication_status == PublicationStatus.ARCHIVED
 
-    services.initiative_publish(initiative=initiative, by=staff)
+    services.initiative_publish(initiative=initiative, by=editor)
     assert initiative.published_at == first_published
 
 
-def test_a_draft_cannot_skip_submission(staff) -> None:
+def test_a_draft_cannot_skip_submission(editor) -> None:
     challenge = ChallengeFactory(publication_status="draft")
 
     with pytest.raises(PermissionDenied):
-        services.challenge_publish(challenge=challenge, by=staff)
+        services.challenge_publish(challenge=challenge, by=editor)
 
 
 def test_only_editors_publish(org_admin) -> None:
@@ -83,13 +83,13 @@ def test_only_editors_publish(org_admin) -> None:
         services.initiative_publish(initiative=initiative, by=org_admin)
 
 
-def test_a_story_waits_for_its_initiative(staff) -> None:
+def test_a_story_waits_for_its_initiative(editor) -> None:
     story = StoryFactory(
         publication_status="submitted", initiative=InitiativeFactory(publication_status="draft")
     )
 
     with pytest.raises(ValidationError):
-        services.story_publish(story=story, by=staff)
+        services.story_publish(story=story, by=editor)
 
 
 def test_the_database_refuses_a_published_item_without_a_date() -> None:

@@ -97,7 +97,7 @@ MATRIX = {
         "introductions": 200, "introduction": 404, "dashboard": 403,
         "notifications": 200, "follow": 200,
     },
-    "staff": {  # an editor without the facilitate permission
+    "editor": {  # an editor without the facilitate permission
         "list": 200, "detail": 200, "create": 404, "edit": 404, "organisation": 404,
         "challenge_suggestions": 403, "initiative_suggestions": 403, "request": 302,
         "introductions": 200, "introduction": 404, "dashboard": 403,
@@ -131,7 +131,7 @@ def test_every_view_checks_access(client, setup, organisation, role, request):
     [
         ("org_admin", "doorsturen", 403),
         ("corporation_admin", "doorsturen", 404),
-        ("staff", "doorsturen", 404),
+        ("editor", "doorsturen", 404),
         ("facilitator", "doorsturen", 302),
         ("facilitator", "accepteren", 403),
         ("org_admin", "accepteren", 403),

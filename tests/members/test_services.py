@@ -104,11 +104,11 @@ def test_an_uploaded_logo_is_stored_without_gps_data_and_with_renditions(member:
             assert Image.open(handle).size == (rendition.width, rendition.height)
 
 
-def test_a_logo_shows_only_once_the_organisation_is_verified(member: User) -> None:
+def test_a_logo_shows_only_once_the_organisation_is_verified(member: User, editor: User) -> None:
     organisation = register(member, logo=prepare_image(upload()))
     assert not organisation.shows_logo
 
-    services.organisation_verify(organisation=organisation, by=None, method="editor")
+    services.organisation_verify(organisation=organisation, by=editor)
 
     assert organisation.shows_logo
 
@@ -398,16 +398,16 @@ def test_an_admin_of_another_organisation_has_no_say(
 
 
 def test_verifying_and_suspending_leave_an_audit_entry(
-    organisation: Organisation, staff: User
+    organisation: Organisation, editor: User
 ) -> None:
     from core.audit import audit_history
 
     organisation.status = OrganisationStatus.PENDING
     organisation.save()
-    services.organisation_verify(organisation=organisation, by=staff, method="editor")
-    services.organisation_suspend(organisation=organisation, by=staff, reason="Misleidende naam")
+    services.organisation_verify(organisation=organisation, by=editor)
+    services.organisation_suspend(organisation=organisation, by=editor, reason="Misleidende naam")
 
     entries = list(audit_history(organisation))
     assert [e.action for e in entries] == ["organisation.suspend", "organisation.verify"]
-    assert entries[0].actor == staff
+    assert entries[0].actor == editor
     assert entries[0].reason == "Misleidende naam"

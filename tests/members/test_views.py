@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # --- URL × role matrix -----------------------------------------------------------------------
 
-ROLES = ["outsider", "member", "org_member", "org_admin", "org_owner", "staff"]
+ROLES = ["outsider", "member", "org_member", "org_admin", "org_owner", "editor"]
 
 # name, expected status per role (GET): 302 sends an outsider to the login page, a
 # stranger gets 404 for another organisation's private page and a plain member 403.
@@ -33,7 +33,7 @@ ORG_ADMINS_ONLY = {
     "org_member": 403,
     "org_admin": 200,
     "org_owner": 200,
-    "staff": 404,
+    "editor": 404,
 }
 MATRIX = {
     "members:organisation_list": OPEN,

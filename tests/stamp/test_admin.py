@@ -111,10 +111,10 @@ def test_the_claim_page_shows_its_history_read_only(superuser: User, charter: Ch
     assert 'name="status"' not in content  # states change through the actions only
 
 
-def test_an_editor_without_permission_cannot_act(staff: User, charter: Charter) -> None:
+def test_staff_without_the_stamp_permission_cannot_act(facilitator: User, charter: Charter) -> None:
     claim = ClaimFactory()
 
-    response = _act(_admin(staff), "revoke", [claim], reason="Misbruik.")
+    response = _act(_admin(facilitator), "revoke", [claim], reason="Misbruik.")
 
     assert response.status_code in (302, 403)
     claim.refresh_from_db()

@@ -82,7 +82,7 @@ def test_the_badge_of_a_suspended_organisation_is_not_active(
 
 
 def test_the_badge_is_cached_briefly_embeddable_and_answers_304_until_revoked(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     claim = ClaimFactory()
     url = f"/stempel/v/{claim.code}/stempel.svg"
@@ -90,7 +90,7 @@ def test_the_badge_is_cached_briefly_embeddable_and_answers_304_until_revoked(
     first = client.get(url)
     etag = first["ETag"]
     again = client.get(url, headers={"If-None-Match": etag})
-    stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
+    stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
     after = client.get(url, headers={"If-None-Match": etag})
 
     assert etag.startswith('"')
@@ -124,11 +124,11 @@ def test_the_png_badge_is_drawn_by_the_server(client: Client, charter: Charter) 
 
 
 def test_the_png_badge_of_a_revoked_claim_is_grey(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     active = ClaimFactory()
     revoked = ClaimFactory()
-    stamp_revoke(claim=revoked, by=staff, reason="Misbruik.")
+    stamp_revoke(claim=revoked, by=editor, reason="Misbruik.")
 
     def colours(code: str) -> set[tuple[int, int, int]]:
         image = Image.open(io.BytesIO(client.get(f"/stempel/v/{code}/stempel.png").content))

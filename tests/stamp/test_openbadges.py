@@ -108,10 +108,10 @@ def test_an_organisation_without_website_is_identified_by_its_page_here(
 
 
 def test_a_revoked_claim_is_a_revoked_assertion_with_its_reason(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     claim = ClaimFactory()
-    stamp_revoke(claim=claim, by=staff, reason="Gebruikte het stempel als keurmerk.")
+    stamp_revoke(claim=claim, by=editor, reason="Gebruikte het stempel als keurmerk.")
 
     assertion = _get(client, f"/stempel/openbadges/toekenningen/{claim.code}.json")
 
@@ -146,11 +146,11 @@ def test_a_claim_that_waits_has_no_assertion_yet(client: Client, charter: Charte
 
 
 def test_the_revocation_list_names_every_revoked_assertion_with_its_reason(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     active = ClaimFactory()
     revoked = ClaimFactory()
-    stamp_revoke(claim=revoked, by=staff, reason="Misbruik.")
+    stamp_revoke(claim=revoked, by=editor, reason="Misbruik.")
     never_issued = ClaimFactory(status=ClaimStatus.PENDING, active_since=None)
 
     revocations = _get(client, "/stempel/openbadges/intrekkingen.json")

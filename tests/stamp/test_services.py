@@ -80,7 +80,7 @@ def test_the_approval_default_comes_from_the_project_settings(
     assert StampSettings.load().grace_days == 10
 
 
-@pytest.mark.parametrize("persona", ["member", "org_member", "staff", "superuser"])
+@pytest.mark.parametrize("persona", ["member", "org_member", "editor", "superuser"])
 def test_only_an_owner_or_admin_may_claim(
     request: pytest.FixtureRequest, persona: str, organisation: Organisation, charter: Charter
 ) -> None:
@@ -212,20 +212,20 @@ def test_an_editor_approves_a_waiting_claim_and_the_admins_get_an_email(
     org_admin: User,
     org_owner: User,
     org_member: User,
-    staff: User,
+    editor: User,
     charter: Charter,
 ) -> None:
     StampSettings.objects.update_or_create(pk=1, defaults={"claims_need_approval": True})
     claim = _claim(organisation, org_admin, charter)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.stamp_approve(claim=claim, by=staff)
+        services.stamp_approve(claim=claim, by=editor)
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ACTIVE
     assert claim.active_since is not None
     assert _events(claim)[-1] == (Action.APPROVED, ClaimStatus.PENDING, ClaimStatus.ACTIVE)
-    assert claim.events.last().by == staff
+    assert claim.events.last().by == editor
     assert sorted(address for m in mail.outbox for address in m.to) == sorted(
         [org_admin.email, org_owner.email]
     )
@@ -243,25 +243,25 @@ def test_only_an_editor_approves(
 
 
 def test_an_active_claim_cannot_be_approved(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
 
     with pytest.raises(services.StampError):
-        services.stamp_approve(claim=claim, by=staff)
+        services.stamp_approve(claim=claim, by=editor)
 
 
 def test_an_editor_revokes_with_a_reason_and_the_admins_are_told(
     django_capture_on_commit_callbacks,
     organisation: Organisation,
     org_admin: User,
-    staff: User,
+    editor: User,
     charter: Charter,
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.stamp_revoke(claim=claim, by=staff, reason="Misbruik van het stempel.")
+        services.stamp_revoke(claim=claim, by=editor, reason="Misbruik van het stempel.")
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REVOKED
@@ -272,53 +272,53 @@ def test_an_editor_revokes_with_a_reason_and_the_admins_are_told(
         ClaimStatus.ACTIVE,
         ClaimStatus.REVOKED,
     )
-    assert (event.by, event.reason) == (staff, "Misbruik van het stempel.")
+    assert (event.by, event.reason) == (editor, "Misbruik van het stempel.")
     assert len(mail.outbox) == 2  # the owner and the admin
     assert "Misbruik van het stempel." in mail.outbox[0].body
 
 
 def test_a_revocation_needs_a_reason(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
 
     with pytest.raises(services.StampError):
-        services.stamp_revoke(claim=claim, by=staff, reason="   ")
+        services.stamp_revoke(claim=claim, by=editor, reason="   ")
     with pytest.raises(PermissionDenied):
         services.stamp_revoke(claim=claim, by=org_admin, reason="Zelf")
 
 
 def test_a_waiting_claim_can_be_revoked(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     StampSettings.objects.update_or_create(pk=1, defaults={"claims_need_approval": True})
     claim = _claim(organisation, org_admin, charter)
 
-    services.stamp_revoke(claim=claim, by=staff, reason="Geen bijdrage aan de doelen.")
+    services.stamp_revoke(claim=claim, by=editor, reason="Geen bijdrage aan de doelen.")
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.REVOKED
 
 
 def test_a_revoked_organisation_cannot_claim_again_itself(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
-    services.stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
+    services.stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
 
     with pytest.raises(services.StampError):
         _claim(organisation, org_admin, charter)
 
 
 def test_an_editor_reinstates_a_revoked_claim_with_a_reason(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
-    services.stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
+    services.stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
 
     with pytest.raises(services.StampError):
-        services.stamp_reinstate(claim=claim, by=staff, reason="")
-    services.stamp_reinstate(claim=claim, by=staff, reason="Misverstand opgehelderd.")
+        services.stamp_reinstate(claim=claim, by=editor, reason="")
+    services.stamp_reinstate(claim=claim, by=editor, reason="Misverstand opgehelderd.")
 
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ACTIVE
@@ -328,16 +328,16 @@ def test_an_editor_reinstates_a_revoked_claim_with_a_reason(
 
 
 def test_an_active_claim_cannot_be_reinstated(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
 
     with pytest.raises(services.StampError):
-        services.stamp_reinstate(claim=claim, by=staff, reason="Waarom?")
+        services.stamp_reinstate(claim=claim, by=editor, reason="Waarom?")
 
 
 def test_a_claim_is_not_reinstated_beside_a_newer_open_one(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     old = ClaimFactory(
         organisation=organisation, status=ClaimStatus.LAPSED, status_reason="Te laat."
@@ -345,7 +345,7 @@ def test_a_claim_is_not_reinstated_beside_a_newer_open_one(
     _claim(organisation, org_admin, charter)
 
     with pytest.raises(services.StampError):
-        services.stamp_reinstate(claim=old, by=staff, reason="Toch geldig.")
+        services.stamp_reinstate(claim=old, by=editor, reason="Toch geldig.")
 
 
 # ---------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def test_publishing_a_new_version_asks_every_carrier_to_confirm_in_time(
     django_capture_on_commit_callbacks,
     organisation: Organisation,
     org_admin: User,
-    staff: User,
+    editor: User,
     charter: Charter,
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
@@ -368,10 +368,10 @@ def test_publishing_a_new_version_asks_every_carrier_to_confirm_in_time(
         time_machine.travel("2027-03-01 10:00 +01:00", tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        published = services.charter_publish(charter=draft, by=staff)
+        published = services.charter_publish(charter=draft, by=editor)
 
     assert published.version == 2
-    assert published.published_by == staff
+    assert published.published_by == editor
     assert Charter.objects.current() == published
     claim.refresh_from_db()
     assert claim.status == ClaimStatus.ACTIVE
@@ -383,17 +383,17 @@ def test_publishing_a_new_version_asks_every_carrier_to_confirm_in_time(
     assert "versie 2" in mail.outbox[0].subject.lower()
 
 
-def test_a_published_version_cannot_be_published_again(staff: User, charter: Charter) -> None:
+def test_a_published_version_cannot_be_published_again(editor: User, charter: Charter) -> None:
     with pytest.raises(services.StampError):
-        services.charter_publish(charter=charter, by=staff)
+        services.charter_publish(charter=charter, by=editor)
 
 
 def test_the_carrier_confirms_the_new_version_and_keeps_the_stamp(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
     new = services.charter_publish(
-        charter=CharterFactory(version=None, published_at=None), by=staff
+        charter=CharterFactory(version=None, published_at=None), by=editor
     )
 
     with pytest.raises(services.StampError):
@@ -410,11 +410,11 @@ def test_the_carrier_confirms_the_new_version_and_keeps_the_stamp(
 
 
 def test_a_member_cannot_confirm_the_charter(
-    organisation: Organisation, org_admin: User, org_member: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, org_member: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
     new = services.charter_publish(
-        charter=CharterFactory(version=None, published_at=None), by=staff
+        charter=CharterFactory(version=None, published_at=None), by=editor
     )
 
     with pytest.raises(PermissionDenied):
@@ -425,14 +425,14 @@ def test_an_unconfirmed_claim_lapses_after_the_grace_period_not_before(
     django_capture_on_commit_callbacks,
     organisation: Organisation,
     org_admin: User,
-    staff: User,
+    editor: User,
     charter: Charter,
 ) -> None:
     confirmed_in_time = ClaimFactory()
     claim = _claim(organisation, org_admin, charter)
     with time_machine.travel("2027-03-01 10:00 +01:00", tick=False):
         new = services.charter_publish(
-            charter=CharterFactory(version=None, published_at=None), by=staff
+            charter=CharterFactory(version=None, published_at=None), by=editor
         )
     confirmed_in_time.refresh_from_db()
     Claim.objects.filter(pk=confirmed_in_time.pk).update(
@@ -464,12 +464,12 @@ def test_carriers_are_reminded_once_a_week_before_the_deadline(
     django_capture_on_commit_callbacks,
     organisation: Organisation,
     org_admin: User,
-    staff: User,
+    editor: User,
     charter: Charter,
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
     with time_machine.travel("2027-03-01 10:00 +01:00", tick=False):
-        services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=staff)
+        services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=editor)
 
     with time_machine.travel("2027-03-20 10:00 +01:00", tick=False):
         assert services.stamp_remind_unconfirmed() == 0
@@ -486,16 +486,16 @@ def test_carriers_are_reminded_once_a_week_before_the_deadline(
 
 
 def test_an_editor_reinstates_a_lapsed_claim_with_a_new_deadline(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = _claim(organisation, org_admin, charter)
-    services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=staff)
+    services.charter_publish(charter=CharterFactory(version=None, published_at=None), by=editor)
     with time_machine.travel(timezone.now() + timedelta(days=31)):
         services.stamp_lapse_unconfirmed()
         claim.refresh_from_db()
         assert claim.status == ClaimStatus.LAPSED
 
-        services.stamp_reinstate(claim=claim, by=staff, reason="Bevestiging kwam per post.")
+        services.stamp_reinstate(claim=claim, by=editor, reason="Bevestiging kwam per post.")
 
         claim.refresh_from_db()
         assert claim.status == ClaimStatus.ACTIVE
@@ -503,13 +503,13 @@ def test_an_editor_reinstates_a_lapsed_claim_with_a_new_deadline(
 
 
 def test_every_transition_leaves_a_trace(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     StampSettings.objects.update_or_create(pk=1, defaults={"claims_need_approval": True})
     claim = _claim(organisation, org_admin, charter)
-    services.stamp_approve(claim=claim, by=staff, reason="Welkom.")
-    services.stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
-    services.stamp_reinstate(claim=claim, by=staff, reason="Opgelost.")
+    services.stamp_approve(claim=claim, by=editor, reason="Welkom.")
+    services.stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
+    services.stamp_reinstate(claim=claim, by=editor, reason="Opgelost.")
     services.stamp_withdraw(claim=claim, by=org_admin)
 
     assert _events(claim) == [

@@ -121,10 +121,10 @@ def test_the_wall_query_count_does_not_grow_with_the_carriers(
 
 
 def test_every_published_charter_version_stays_readable(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     second = charter_publish(
-        charter=CharterFactory(version=None, published_at=None, title="Tweede versie"), by=staff
+        charter=CharterFactory(version=None, published_at=None, title="Tweede versie"), by=editor
     )
     draft = CharterFactory(version=None, published_at=None, title="Geheim concept")
 
@@ -154,17 +154,17 @@ def test_the_verification_page_shows_an_active_claim(client: Client, charter: Ch
 
 
 def test_the_verification_page_shows_a_revocation_with_its_reason(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     claim = ClaimFactory()
-    stamp_revoke(claim=claim, by=staff, reason="Gebruikte het stempel als keurmerk.")
+    stamp_revoke(claim=claim, by=editor, reason="Gebruikte het stempel als keurmerk.")
 
     response = client.get(f"/stempel/v/{claim.code}/")
 
     content = response.content.decode()
     assert response.context["claim"].public_status == ClaimStatus.REVOKED
     assert "Gebruikte het stempel als keurmerk." in content
-    assert staff.display_name not in content  # editors stay anonymous on public pages
+    assert editor.display_name not in content  # editors stay anonymous on public pages
     assert response.headers["X-Robots-Tag"] == "noindex"
 
 
@@ -189,14 +189,14 @@ def test_a_guessed_verification_code_answers_404(client: Client, charter: Charte
 
 
 def test_the_organisation_page_shows_the_stamp_only_while_active(
-    client: Client, charter: Charter, staff: User
+    client: Client, charter: Charter, editor: User
 ) -> None:
     claim = ClaimFactory()
     url = claim.organisation.get_absolute_url()
 
     assert claim.get_absolute_url() in client.get(url).content.decode()
 
-    stamp_revoke(claim=claim, by=staff, reason="Misbruik.")
+    stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
     content = client.get(url).content.decode()
     assert claim.get_absolute_url() not in content
     assert reverse("stamp:manage", args=[claim.organisation.slug]) not in content
@@ -220,7 +220,7 @@ MANAGE_ROLES = [
     ("org_member", 403),
     ("org_admin", 200),
     ("org_owner", 200),
-    ("staff", 404),
+    ("editor", 404),
 ]
 
 
@@ -363,10 +363,10 @@ def test_the_stamp_page_gives_the_badge_snippet(
 
 
 def test_the_carrier_confirms_a_new_charter_on_the_stamp_page(
-    organisation: Organisation, org_admin: User, staff: User, charter: Charter
+    organisation: Organisation, org_admin: User, editor: User, charter: Charter
 ) -> None:
     claim = ClaimFactory(organisation=organisation)
-    new = charter_publish(charter=CharterFactory(version=None, published_at=None), by=staff)
+    new = charter_publish(charter=CharterFactory(version=None, published_at=None), by=editor)
     client = _client_for(org_admin)
 
     page = client.get(f"/stempel/organisatie/{organisation.slug}/")
