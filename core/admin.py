@@ -1,17 +1,106 @@
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.db import models
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
+from django.forms.formsets import BaseFormSet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
+from core.forms import ProcessedImageField
+from core.images import delete_image, make_renditions
 from core.models import AuditEntry, Region, Theme
+
+
+class ImageUploadAdminMixin:
+    """Images uploaded in the admin take the site's one road (``core.images``): decoded,
+    capped, stripped of EXIF, re-encoded under a random name, with their renditions.
+
+    Declare ``image_kinds = {"field name": "rendition kind"}`` for every ImageField of the
+    model (and of inlines that use the mixin too); an ImageField without a kind stops the
+    form from being built rather than falling back to a raw upload.
+    """
+
+    image_kinds: dict[str, str] = {}
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.Field | None:
+        if isinstance(db_field, models.ImageField):
+            kind = self.image_kinds.get(db_field.name)
+            if kind is None:
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.image_kinds names no rendition kind for "
+                    f"{db_field.model.__name__}.{db_field.name}."
+                )
+            kwargs["form_class"] = partial(ProcessedImageField, kind=kind)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        store_image_renditions(form)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.ModelForm, formset: BaseFormSet, change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        for inline_form in formset.forms:
+            if formset.can_delete and formset._should_delete_form(inline_form):
+                _delete_on_commit(
+                    [
+                        (stored, field.kind)
+                        for name, field in inline_form.fields.items()
+                        if isinstance(field, ProcessedImageField)
+                        and (stored := inline_form.initial.get(name))
+                    ]
+                )
+            elif inline_form.has_changed():
+                store_image_renditions(inline_form)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        files = _stored_images(obj, self.image_kinds)
+        super().delete_model(request, obj)  # type: ignore[misc]
+        _delete_on_commit(files)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
+        files = [pair for obj in queryset for pair in _stored_images(obj, self.image_kinds)]
+        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        _delete_on_commit(files)
+
+
+def store_image_renditions(form: forms.BaseForm) -> None:
+    """After a model form saved: renditions for each new image, the replaced one removed
+    once the transaction commits."""
+    instance = getattr(form, "instance", None)
+    if instance is None or instance.pk is None:
+        return
+    for name, field in form.fields.items():
+        if not isinstance(field, ProcessedImageField) or name not in form.changed_data:
+            continue
+        new = getattr(instance, name)
+        if new:
+            make_renditions(new, field.kind)
+        old_name = getattr(form.initial.get(name), "name", "") or ""
+        if old_name and old_name != (new.name or ""):
+            old = FieldFile(instance, instance._meta.get_field(name), old_name)  # type: ignore[arg-type]
+            _delete_on_commit([(old, field.kind)])
+
+
+def _stored_images(obj: Any, image_kinds: dict[str, str]) -> list[tuple[FieldFile, str]]:
+    return [(getattr(obj, name), kind) for name, kind in image_kinds.items() if getattr(obj, name)]
+
+
+def _delete_on_commit(files: list[tuple[FieldFile, str]]) -> None:
+    for field_file, kind in files:
+        transaction.on_commit(partial(delete_image, field_file, kind))
 
 
 @admin.register(Region)

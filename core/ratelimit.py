@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.http import client_ip
 
 
 class RateLimited(Exception):
@@ -25,12 +28,25 @@ def hit(key: str, *, limit: int, period: int) -> bool:
 
 
 def request_key(request: HttpRequest, action: str) -> str:
+    """A member is counted by account, a visitor by the client's address (not the proxy's)."""
     who = (
         f"user:{request.user.pk}"
         if request.user.is_authenticated
-        else ("ip:" + (request.META.get("REMOTE_ADDR") or "unknown"))
+        else f"ip:{_address_block(client_ip(request))}"
     )
     return f"ratelimit:{action}:{who}"
+
+
+def _address_block(ip: str) -> str:
+    """An IPv6 client holds a whole /64: count the block, as allauth does, or it could
+    step past any limit by changing address."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False).network_address)
+    return ip
 
 
 @contextmanager

@@ -289,7 +289,7 @@ class FeatureForm(forms.ModelForm):
             raise ValidationError(_("Choose either an initiative or a story, not both."))
         if item is None:
             raise ValidationError(_("Choose an initiative or a story."))
-        if not item.is_published:
+        if not item.is_public:
             raise ValidationError(_("Only published items can be featured."))
         return data
 
@@ -299,7 +299,7 @@ class FeatureAdmin(admin.ModelAdmin):
     form = FeatureForm
     list_display = ("__str__", "kind", "position", "ends_on", "is_shown", "created_by")
     list_editable = ("position", "ends_on")
-    list_select_related = ("initiative", "story__initiative", "created_by")
+    list_select_related = ("initiative__lead", "story__initiative__lead", "created_by")
     search_fields = ("initiative__title", "story__title")
     autocomplete_fields = ("initiative", "story")
     readonly_fields = ("created_at", "created_by")
@@ -313,9 +313,7 @@ class FeatureAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("on the home page"), boolean=True)
     def is_shown(self, feature: Feature) -> bool:
         item = feature.item
-        if item is None or not item.is_published:
-            return False
-        if isinstance(item, Story) and not item.initiative.is_published:
+        if item is None or not item.is_public:
             return False
         return feature.ends_on is None or feature.ends_on >= timezone.localdate()
 
@@ -403,7 +401,7 @@ class CuratedInitiativeAdmin(InitiativeAdmin):
     def export_csv(
         self, request: HttpRequest, queryset: QuerySet[Initiative]
     ) -> StreamingHttpResponse:
-        return exports.initiatives_csv(queryset)
+        return exports.initiatives_csv(queryset, user=request.user)
 
 
 if admin.site.is_registered(Claim):

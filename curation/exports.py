@@ -109,7 +109,9 @@ def organisations_csv(queryset: QuerySet[Organisation]) -> StreamingHttpResponse
     return stream_csv("organisaties", header, rows)
 
 
-def initiatives_csv(queryset: QuerySet[Initiative]) -> StreamingHttpResponse:
+def initiatives_csv(queryset: QuerySet[Initiative], *, user: Any) -> StreamingHttpResponse:
+    """Initiatives ``user`` may read in the admin (``visible_in_admin_to``: a facilitator's
+    export holds no draft, submission or hidden item, whatever rows were selected)."""
     header = [
         _("title"),
         _("publication status"),
@@ -127,7 +129,8 @@ def initiatives_csv(queryset: QuerySet[Initiative]) -> StreamingHttpResponse:
         "organisation"
     )
     initiatives = (
-        queryset.select_related("lead", "region")
+        queryset.visible_in_admin_to(user)  # type: ignore[attr-defined]
+        .select_related("lead", "region")
         .prefetch_related(  # type: ignore[misc]  # taggit managers do prefetch
             "themes", Prefetch("partnerships", queryset=partners, to_attr="shown")
         )

@@ -37,14 +37,11 @@ class Moderation(models.Model):
 
 class FeatureQuerySet(models.QuerySet["Feature"]):
     def current(self) -> FeatureQuerySet:
-        """Not expired, and the featured item is public (a story also needs its initiative)."""
+        """Not expired, and the featured item is public: the same rule as ``published()``
+        (a story also needs its initiative; a suspended organisation's items drop out)."""
         today = timezone.localdate()
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today)).filter(
-            Q(initiative__publication_status="published")
-            | Q(
-                story__publication_status="published",
-                story__initiative__publication_status="published",
-            )
+            Initiative.public_q("initiative__") | Story.public_q("story__")
         )
 
 

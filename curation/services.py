@@ -144,19 +144,16 @@ def _hide(target: Model, by: User, reason: str) -> None:
         if target.closed_at is None:
             target.closed_at = timezone.now()
             target.save(update_fields=["closed_at", "updated_at"])
-    elif target.publication_status != PublicationStatus.ARCHIVED:  # type: ignore[attr-defined]
-        if isinstance(target, Initiative):
-            initiative_services.initiative_archive(initiative=target, by=by)
-        elif isinstance(target, Challenge):
-            initiative_services.challenge_archive(challenge=target, by=by)
-        else:
-            initiative_services.story_archive(story=target, by=by)  # type: ignore[arg-type]
+    elif not target.is_hidden:  # type: ignore[attr-defined]
+        # Hidden, not merely archived: the owner cannot bring it back (initiatives' services
+        # refuse), only an editor lifts it. An item its owner had archived is hidden too.
+        initiative_services.item_hide(item=target, by=by, reason=reason)  # type: ignore[arg-type]
 
 
 @transaction.atomic
 def report_hide(*, report: Report, by: User) -> None:
-    """Hide the reported item (archive content, suspend an organisation, close an offer)
-    with the report's reason, and close every open report about it."""
+    """Hide the reported item (hide content for good, suspend an organisation, close an
+    offer) with the report's reason, and close every open report about it."""
     roles.require_editor(by)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
@@ -200,7 +197,7 @@ def feature_save(*, feature: Feature, by: User) -> Feature:
     item = feature.item
     if item is None:
         raise ValidationError(_("Choose an initiative or a story."))
-    if not item.is_published:
+    if not item.is_public:
         raise ValidationError(_("Only published items can be featured."))
     if is_new:
         feature.created_by = by

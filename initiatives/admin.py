@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditEntryInline
+from core.admin import AuditEntryInline, ImageUploadAdminMixin, ask_for_reason
 from initiatives import services
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ImpactFigure,
     Initiative,
     InitiativeImage,
@@ -37,6 +38,9 @@ STATE_FIELDS = (
     "submitted_at",
     "published_at",
     "archived_at",
+    "hidden_at",
+    "hidden_by",
+    "hidden_reason",
 )
 
 PUBLISH: dict[type, Callable[..., None]] = {
@@ -56,9 +60,14 @@ class PublishableAdmin(admin.ModelAdmin):
 
     ordering = ("-updated_at", "-pk")  # newest first, and stable pages
 
-    actions = ("publish_selected", "archive_selected")
+    actions = ("publish_selected", "archive_selected", "hide_selected", "unhide_selected")
     date_hierarchy = "created_at"
     list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        # Change list, change pages, actions, autocomplete and exports all read through
+        # this: facilitators never see a draft, a submission or a hidden item.
+        return super().get_queryset(request).visible_in_admin_to(request.user)  # type: ignore[attr-defined]
 
     def _run(
         self,
@@ -89,13 +98,59 @@ class PublishableAdmin(admin.ModelAdmin):
         queryset = queryset.exclude(publication_status=PublicationStatus.ARCHIVED)
         self._run(request, queryset, ARCHIVE, str(_("Archived: %(count)s.")))
 
+    @admin.action(description=_("Hide the selected items (with a reason)"), permissions=["change"])
+    def hide_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
+        items = list(queryset.filter(hidden_at__isnull=True))
+        reason, page = ask_for_reason(
+            self,
+            request,
+            items,
+            action="hide_selected",
+            title=str(_("Hide items")),
+            help_text=str(
+                _("Shown to the organisation and kept in the history. Only an editor can lift it.")
+            ),
+        )
+        if reason is None:
+            return page
+
+        def hide(item: Any, by: Any) -> None:
+            services.item_hide(item=item, by=by, reason=reason)
+
+        self._run(request, items, {self.model: hide}, str(_("Hidden: %(count)s.")))
+        return None
+
+    @admin.action(description=_("Lift the hiding of the selected items"), permissions=["change"])
+    def unhide_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        def unhide(item: Any, by: Any) -> None:
+            services.item_unhide(item=item, by=by)
+
+        self._run(
+            request,
+            queryset.filter(hidden_at__isnull=False),
+            {self.model: unhide},
+            str(
+                _("No longer hidden: %(count)s. They stay archived until an editor publishes them.")
+            ),
+        )
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Content is archived, not deleted; only superusers delete (e.g. on request, AVG).
         return bool(request.user.is_superuser)
 
 
+class VisibleInitiativeAdmin(admin.ModelAdmin):
+    """For rows that belong to an initiative: only those of initiatives the staff member
+    may see (``visible_in_admin_to``), so a draft's partners or figures do not show either."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        visible = Initiative.objects.visible_in_admin_to(request.user)
+        return super().get_queryset(request).filter(initiative__in=visible.values("pk"))
+
+
 @admin.register(Challenge)
-class ChallengeAdmin(PublishableAdmin):
+class ChallengeAdmin(ImageUploadAdminMixin, PublishableAdmin):
+    image_kinds = {"cover": services.COVER_KIND}  # re-encoded as on the site (core.images)
     list_display = ("title", "owner", "region", "status", "publication_status", "submitted_at")
     list_filter = ("publication_status", "status", "region")
     search_fields = ("title", "summary", "owner__name")
@@ -114,6 +169,7 @@ class ChallengeAdmin(PublishableAdmin):
                     "deadline",
                     "stakeholder_kinds",
                     "resources_needed",
+                    "cover",
                     "cover_alt",
                 )
             },
@@ -144,8 +200,21 @@ class UpdateInline(admin.StackedInline):
     readonly_fields = ("author",)
 
 
-class PictureInline(admin.TabularInline):
+class ChallengeLinkInline(admin.TabularInline):
+    """Challenges the initiative works on; a link to another organisation's challenge shows
+    in public only once its owner confirms (on the site, or an editor here)."""
+
+    model = ChallengeLink
+    fk_name = "initiative"
+    extra = 0
+    autocomplete_fields = ("challenge",)
+    fields = ("challenge", "confirmed_at", "added_by", "confirmed_by")
+    readonly_fields = ("confirmed_at", "added_by", "confirmed_by")
+
+
+class PictureInline(ImageUploadAdminMixin, admin.TabularInline):
     model = InitiativeImage
+    image_kinds = {"image": services.GALLERY_KIND}
     extra = 0
     fields = ("image", "caption", "position")
     readonly_fields = ("image",)
@@ -156,19 +225,36 @@ class PictureInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(PublishableAdmin):
+class InitiativeAdmin(ImageUploadAdminMixin, PublishableAdmin):
+    image_kinds = {"cover": services.COVER_KIND}  # re-encoded as on the site (core.images)
     list_display = ("title", "lead", "region", "stage", "publication_status", "submitted_at")
     list_filter = ("publication_status", "stage", "region")
     search_fields = ("title", "tagline", "lead__name")
     list_select_related = ("lead", "region")
-    autocomplete_fields = ("lead", "region", "challenges", "created_by")
+    autocomplete_fields = ("lead", "region", "created_by")
     readonly_fields = (*STATE_FIELDS, "slug")
-    inlines = (PartnerInline, FigureInline, UpdateInline, PictureInline, AuditEntryInline)
+    inlines = (
+        PartnerInline,
+        ChallengeLinkInline,
+        FigureInline,
+        UpdateInline,
+        PictureInline,
+        AuditEntryInline,
+    )
     fieldsets = (
         (None, {"fields": ("title", "slug", "lead", "tagline", "description")}),
         (
             _("Details"),
-            {"fields": ("region", "stage", "start_date", "website", "challenges", "cover_alt")},
+            {
+                "fields": (
+                    "region",
+                    "stage",
+                    "start_date",
+                    "website",
+                    "cover",
+                    "cover_alt",
+                )
+            },
         ),
         (_("Publication"), {"fields": (*STATE_FIELDS, "created_by")}),
     )
@@ -203,7 +289,7 @@ class StoryAdmin(PublishableAdmin):
 
 
 @admin.register(InitiativePartner)
-class InitiativePartnerAdmin(admin.ModelAdmin):
+class InitiativePartnerAdmin(VisibleInitiativeAdmin):
     list_display = ("initiative", "organisation", "role", "confirmed_at")
     list_filter = ("role",)
     search_fields = ("initiative__title", "organisation__name")
@@ -213,7 +299,7 @@ class InitiativePartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImpactFigure)
-class ImpactFigureAdmin(admin.ModelAdmin):
+class ImpactFigureAdmin(VisibleInitiativeAdmin):
     list_display = ("label", "number", "unit", "initiative")
     search_fields = ("label", "initiative__title")
     list_select_related = ("initiative",)
@@ -221,7 +307,7 @@ class ImpactFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitiativeUpdate)
-class InitiativeUpdateAdmin(admin.ModelAdmin):
+class InitiativeUpdateAdmin(VisibleInitiativeAdmin):
     list_display = ("title", "initiative", "happened_on", "author")
     search_fields = ("title", "initiative__title")
     list_select_related = ("initiative", "author")
@@ -231,7 +317,8 @@ class InitiativeUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(InitiativeImage)
-class InitiativeImageAdmin(admin.ModelAdmin):
+class InitiativeImageAdmin(ImageUploadAdminMixin, VisibleInitiativeAdmin):
+    image_kinds = {"image": services.GALLERY_KIND}
     list_display = ("caption", "initiative", "position")
     search_fields = ("caption", "initiative__title")
     list_select_related = ("initiative",)

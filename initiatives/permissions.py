@@ -3,7 +3,8 @@
 Members of the owning organisation (the problem owner, the lead organisation, or the story's
 initiative's lead) write and edit drafts; an owner or admin of that organisation submits,
 edits what is submitted or published, and archives. Editors (`members.roles.is_editor`)
-publish and archive.
+publish and archive. Nobody but an editor acts on an item the editors hid, and the members
+of a suspended or archived organisation act on nothing of it (the services say why).
 """
 
 from __future__ import annotations
@@ -15,9 +16,16 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
+from initiatives.models import (
+    Challenge,
+    ChallengeLink,
+    Initiative,
+    InitiativePartner,
+    PublicationStatus,
+    Story,
+)
 from members.models import Organisation, User
-from members.roles import ADMIN_ROLES, is_editor, role_in
+from members.roles import ADMIN_ROLES, is_active_organisation, is_editor, role_in
 
 Item = Challenge | Initiative | Story
 T = TypeVar("T", bound=Model)
@@ -35,12 +43,17 @@ def _role(user: User | None, item: Item, role: str | None) -> str | None:
 
 
 def can_create_for(user: User | None, organisation: Organisation) -> bool:
-    return organisation.is_public and role_in(user, organisation) is not None
+    return is_active_organisation(organisation) and role_in(user, organisation) is not None
+
+
+def _owner_may_act(item: Item) -> bool:
+    """Not hidden by the editors, and its organisation not suspended or archived."""
+    return not item.is_hidden and is_active_organisation(item.organisation)
 
 
 def can_edit(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bool:
     role = _role(user, item, role)
-    if role is None:
+    if role is None or not _owner_may_act(item):
         return False
     if item.publication_status == PublicationStatus.DRAFT:
         return True
@@ -49,13 +62,22 @@ def can_edit(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bo
 
 def can_submit(user: User | None, item: Item, *, role: str | None = UNKNOWN) -> bool:
     role = _role(user, item, role)
-    return item.publication_status == PublicationStatus.DRAFT and role in ADMIN_ROLES
+    return (
+        item.publication_status == PublicationStatus.DRAFT
+        and role in ADMIN_ROLES
+        and _owner_may_act(item)
+    )
 
 
 def can_publish(user: User | None, item: Item) -> bool:
-    return is_editor(user) and item.publication_status in (
-        PublicationStatus.SUBMITTED,
-        PublicationStatus.ARCHIVED,
+    return (
+        is_editor(user)
+        and not item.is_hidden
+        and item.publication_status
+        in (
+            PublicationStatus.SUBMITTED,
+            PublicationStatus.ARCHIVED,
+        )
     )
 
 
@@ -65,12 +87,13 @@ def can_archive(user: User | None, item: Item, *, role: str | None = UNKNOWN) ->
     if is_editor(user):
         return True
     role = _role(user, item, role)
-    return role in ADMIN_ROLES
+    return role in ADMIN_ROLES and _owner_may_act(item)
 
 
 def can_view(user: User | None, item: Item) -> bool:
-    """Published items are public; anything else only for the owning organisation and editors."""
-    if item.publication_status == PublicationStatus.PUBLISHED:
+    """Public items for everyone; anything else (a draft, a hidden item, the items of a
+    suspended organisation) only for the owning organisation and editors."""
+    if item.is_public:
         return True
     return is_editor(user) or role_in(user, item.organisation) is not None
 
@@ -84,6 +107,16 @@ def can_remove_partnership(user: User | None, partnership: InitiativePartner) ->
     return role_in(user, partnership.initiative.lead) is not None or can_confirm_partnership(
         user, partnership
     )
+
+
+def can_confirm_challenge_link(user: User | None, link: ChallengeLink) -> bool:
+    """An owner or admin of the problem owner speaks for its challenge."""
+    return role_in(user, link.challenge.owner) in ADMIN_ROLES
+
+
+def can_remove_challenge_link(user: User | None, link: ChallengeLink) -> bool:
+    """The lead's members drop the link; the problem owner's admins decline it."""
+    return role_in(user, link.initiative.lead) is not None or can_confirm_challenge_link(user, link)
 
 
 def get_item_for_editing[T: Model](request: HttpRequest, model: type[T], slug: str) -> T:

@@ -20,6 +20,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from core.models import Region, Theme
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ChallengeStatus,
     Initiative,
     InitiativePartner,
@@ -240,12 +241,20 @@ def initiative_detail(slug: str, user: User | None) -> Initiative | None:
                 to_attr="confirmed_partners",
             ),
             Prefetch(
-                "challenges",
-                queryset=Challenge.objects.published()
-                .select_related("owner")
-                .only("title", "slug", "summary", "status", "owner__name", "owner__slug")
-                .order_by("-published_at"),
-                to_attr="public_challenges",
+                "challenge_links",
+                queryset=ChallengeLink.objects.public()
+                .select_related("challenge__owner")
+                .only(
+                    "initiative_id",
+                    "challenge__title",
+                    "challenge__slug",
+                    "challenge__summary",
+                    "challenge__status",
+                    "challenge__owner__name",
+                    "challenge__owner__slug",
+                )
+                .order_by("-challenge__published_at"),
+                to_attr="public_challenge_links",
             ),
             Prefetch(
                 "stories",
@@ -259,7 +268,12 @@ def initiative_detail(slug: str, user: User | None) -> Initiative | None:
             "images",
         )
     )
-    return _with_viewer_role(initiatives, user, "lead").filter(slug=slug).first()
+    initiative = _with_viewer_role(initiatives, user, "lead").filter(slug=slug).first()
+    if initiative is not None:
+        initiative.public_challenges = [
+            link.challenge for link in initiative.public_challenge_links
+        ]
+    return initiative
 
 
 def challenge_detail(slug: str, user: User | None) -> Challenge | None:
@@ -269,16 +283,29 @@ def challenge_detail(slug: str, user: User | None) -> Challenge | None:
         .prefetch_related(
             THEMES,
             Prefetch(
-                "initiatives",
-                queryset=Initiative.objects.published()
-                .select_related("lead")
-                .only("title", "slug", "tagline", "stage", "lead__name", "lead__slug")
-                .order_by("-published_at"),
-                to_attr="public_initiatives",
+                "initiative_links",
+                queryset=ChallengeLink.objects.public()
+                .select_related("initiative__lead")
+                .only(
+                    "challenge_id",
+                    "initiative__title",
+                    "initiative__slug",
+                    "initiative__tagline",
+                    "initiative__stage",
+                    "initiative__lead__name",
+                    "initiative__lead__slug",
+                )
+                .order_by("-initiative__published_at"),
+                to_attr="public_initiative_links",
             ),
         )
     )
-    return _with_viewer_role(challenges, user, "owner").filter(slug=slug).first()
+    challenge = _with_viewer_role(challenges, user, "owner").filter(slug=slug).first()
+    if challenge is not None:
+        challenge.public_initiatives = [
+            link.initiative for link in challenge.public_initiative_links
+        ]
+    return challenge
 
 
 def story_detail(slug: str, user: User | None) -> Story | None:
@@ -334,7 +361,7 @@ def region_overview(region: Region, limit: int = 6) -> dict[str, list[Any]]:
 
 
 def organisation_activity(organisation: Organisation, limit: int = 12) -> dict[str, list[Any]]:
-    """Published initiatives it leads or is a confirmed partner of, and its challenges."""
+    """Public initiatives it leads or is a confirmed partner of, and its public challenges."""
     partner_of = InitiativePartner.objects.filter(
         organisation=organisation, confirmed_at__isnull=False
     ).values("initiative_id")
@@ -361,25 +388,44 @@ def workspace(user: User) -> dict[str, Any]:
         "initiatives": list(
             Initiative.objects.filter(lead__in=organisations)
             .select_related("lead")
-            .only("title", "slug", "publication_status", "updated_at", "lead__name")
+            .only("title", "slug", "publication_status", "hidden_at", "updated_at", "lead__name")
             .order_by("-updated_at")
         ),
         "challenges": list(
             Challenge.objects.filter(owner__in=organisations)
             .select_related("owner")
-            .only("title", "slug", "publication_status", "updated_at", "owner__name")
+            .only("title", "slug", "publication_status", "hidden_at", "updated_at", "owner__name")
             .order_by("-updated_at")
         ),
         "stories": list(
             Story.objects.filter(initiative__lead__in=organisations)
             .select_related("initiative")
-            .only("title", "slug", "publication_status", "updated_at", "initiative__title")
+            .only(
+                "title",
+                "slug",
+                "publication_status",
+                "hidden_at",
+                "updated_at",
+                "initiative__title",
+            )
             .order_by("-updated_at")
         ),
         "partner_requests": list(
             InitiativePartner.objects.filter(
                 organisation__in=admin_of, confirmed_at__isnull=True
             ).select_related("initiative", "organisation")
+        ),
+        "challenge_link_requests": list(
+            ChallengeLink.objects.filter(challenge__owner__in=admin_of, confirmed_at__isnull=True)
+            .select_related("initiative__lead", "challenge")
+            .only(
+                "initiative__title",
+                "initiative__slug",
+                "initiative__lead__name",
+                "challenge__title",
+                "challenge__slug",
+            )
+            .order_by("created_at")
         ),
     }
 

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from initiatives.models import SEARCH_CONFIG, Challenge, Initiative, PublicationStatus, Story
 from initiatives.models.base import HIGHLIGHT_START, HIGHLIGHT_STOP
 from initiatives.services import normalise_word
-from members.models import Organisation, OrganisationKind, OrganisationStatus
+from members.models import Organisation, OrganisationKind
+from members.roles import LISTED_STATUSES
 
 PAGE_SIZE = 20
 # Offsets are fine for search: people read the first pages of ranked results, never the 50th.
@@ -82,23 +83,28 @@ _ORGANISATION = Organisation._meta.db_table
 # than put in a CTE so that the planner sees a constant and can estimate how many rows match:
 # a common word is then read by a short sequential scan that stops at the LIMIT, a rare word
 # through the GIN index. The WHERE clauses are the visibility rules of ``published()`` (a
-# story also needs its initiative published) and ``Organisation.objects.listed()``.
+# story also needs its initiative published; the owning organisation must be listed, which
+# a join on its primary key checks per candidate) and ``Organisation.objects.listed()``.
+# ``%(listed)s`` is ``members.roles.LISTED_STATUSES``, passed as a parameter.
 _CANDIDATES_SQL = {
     "initiative": f"""
-        SELECT 'initiative' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
-        FROM {_INITIATIVE}
-        WHERE publication_status = %(published)s AND search_vector @@ {{q}}
+        SELECT 'initiative' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
+        FROM {_INITIATIVE} x JOIN {_ORGANISATION} o ON o.id = x.lead_id
+        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
+            AND x.search_vector @@ {{q}}
         LIMIT %(candidates)s""",
     "challenge": f"""
-        SELECT 'challenge' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
-        FROM {_CHALLENGE}
-        WHERE publication_status = %(published)s AND search_vector @@ {{q}}
+        SELECT 'challenge' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
+        FROM {_CHALLENGE} x JOIN {_ORGANISATION} o ON o.id = x.owner_id
+        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
+            AND x.search_vector @@ {{q}}
         LIMIT %(candidates)s""",
     "story": f"""
         SELECT 'story' AS kind, s.id, ts_rank(s.search_vector, {{q}}) AS rank
         FROM {_STORY} s JOIN {_INITIATIVE} i ON i.id = s.initiative_id
+            JOIN {_ORGANISATION} o ON o.id = i.lead_id
         WHERE s.publication_status = %(published)s AND i.publication_status = %(published)s
-            AND s.search_vector @@ {{q}}
+            AND o.status = ANY(%(listed)s) AND s.search_vector @@ {{q}}
         LIMIT %(candidates)s""",
     "organisation": f"""
         SELECT 'organisation' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
@@ -253,7 +259,7 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
             {
                 **query_params,
                 "published": PublicationStatus.PUBLISHED.value,
-                "listed": [OrganisationStatus.PENDING.value, OrganisationStatus.VERIFIED.value],
+                "listed": list(LISTED_STATUSES),
                 "candidates": CANDIDATES,
                 "headline": HEADLINE_OPTIONS,
                 "headline_chars": HEADLINE_CHARS,

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
@@ -25,9 +26,11 @@ from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.markdown import markdown_to_text
+from core.ratelimit import hit
 from initiatives import permissions
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ImpactFigure,
     Initiative,
     InitiativeImage,
@@ -124,6 +127,35 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _refuse_hidden(item: Item) -> None:
+    """An item the editors hid stays hidden: its owner can no longer edit, submit or add to it."""
+    if item.is_hidden:
+        raise ValidationError(
+            _("The editors hid this item: only an editor can make it public again."),
+            code="hidden",
+        )
+
+
+def _count_request(*, by: User, organisation: Organisation) -> None:
+    """Asking another organisation to confirm (as a partner, or as the owner of a challenge)
+    mails its admins, so one member and one organisation may ask only so often, per hour and
+    per day. The counters live in the shared cache (core.ratelimit): with Redis the limit
+    holds across all processes."""
+    hourly, daily = settings.PARTNER_REQUESTS_PER_HOUR, settings.PARTNER_REQUESTS_PER_DAY
+    for who in (f"user:{by.pk}", f"organisation:{organisation.pk}"):
+        for window, seconds, limit in (("hour", 3600, hourly), ("day", 86400, daily)):
+            key = f"ratelimit:initiatives.partner_request:{who}:{window}"
+            if not hit(key, limit=limit, period=seconds):
+                raise ValidationError(
+                    _(
+                        "You asked many organisations to confirm in a short time. Try again "
+                        "later: at most %(hourly)s an hour and %(daily)s a day."
+                    )
+                    % {"hourly": hourly, "daily": daily},
+                    code="rate_limited",
+                )
+
+
 def _set_cover(item: Challenge | Initiative, cover: File[Any] | bool | None) -> None:
     """Store a cover prepared by core.images.prepare_image; ``False`` removes the cover."""
     if cover is None or cover is True:
@@ -152,11 +184,11 @@ def _apply(item: Model, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[s
     return later
 
 
-def _after_save(item: Item, later: Mapping[str, Any]) -> None:
+def _after_save(item: Item, later: Mapping[str, Any], by: User) -> None:
     if "themes" in later:
         item.themes.set(list(later["themes"]))
     if "challenges" in later and isinstance(item, Initiative):
-        item.challenges.set(list(later["challenges"]))
+        _challenge_links_set(item, list(later["challenges"]), by)
     if "cover" in later and not isinstance(item, Story):
         _set_cover(item, later["cover"])
     if item.is_published:
@@ -171,48 +203,59 @@ def _after_save(item: Item, later: Mapping[str, Any]) -> None:
 @transaction.atomic
 def challenge_create(*, by: User, owner: Organisation, values: Mapping[str, Any]) -> Challenge:
     """A new draft challenge of ``owner``, written by one of its members."""
+    roles.require_active_organisation(owner)
     _require(permissions.can_create_for(by, owner))
     challenge = Challenge(owner=owner, created_by=by)
     later = _apply(challenge, values, m2m={"themes"})
     challenge.slug = unique_slug(Challenge, challenge.title)
     challenge.save()
-    _after_save(challenge, later)
+    _after_save(challenge, later, by)
     return challenge
+
+
+def _check_editable(item: Item, by: User) -> None:
+    """The owner's members edit only while their organisation is active and the editors
+    have not hidden the item (the clear message first, then the role rule)."""
+    roles.require_active_organisation(item.organisation)
+    _refuse_hidden(item)
+    _require(permissions.can_edit(by, item))
 
 
 @transaction.atomic
 def challenge_update(*, challenge: Challenge, by: User, values: Mapping[str, Any]) -> Challenge:
-    _require(permissions.can_edit(by, challenge))
+    _check_editable(challenge, by)
     later = _apply(challenge, values, m2m={"themes"})
     challenge.save()
-    _after_save(challenge, later)
+    _after_save(challenge, later, by)
     return challenge
 
 
 @transaction.atomic
 def initiative_create(*, by: User, lead: Organisation, values: Mapping[str, Any]) -> Initiative:
     """A new draft initiative led by ``lead``, written by one of its members."""
+    roles.require_active_organisation(lead)
     _require(permissions.can_create_for(by, lead))
     initiative = Initiative(lead=lead, created_by=by)
     later = _apply(initiative, values, m2m={"themes", "challenges"})
     initiative.slug = unique_slug(Initiative, initiative.title)
     initiative.save()
-    _after_save(initiative, later)
+    _after_save(initiative, later, by)
     return initiative
 
 
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, by: User, values: Mapping[str, Any]) -> Initiative:
-    _require(permissions.can_edit(by, initiative))
+    _check_editable(initiative, by)
     later = _apply(initiative, values, m2m={"themes", "challenges"})
     initiative.save()
-    _after_save(initiative, later)
+    _after_save(initiative, later, by)
     return initiative
 
 
 @transaction.atomic
 def story_create(*, by: User, initiative: Initiative, values: Mapping[str, Any]) -> Story:
     """A new draft story about ``initiative``, written by a member of its lead organisation."""
+    roles.require_active_organisation(initiative.lead)
     _require(permissions.can_create_for(by, initiative.lead))
     story = Story(initiative=initiative, author=by)
     _apply(story, values, m2m=())
@@ -223,7 +266,7 @@ def story_create(*, by: User, initiative: Initiative, values: Mapping[str, Any])
 
 @transaction.atomic
 def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
-    _require(permissions.can_edit(by, story))
+    _check_editable(story, by)
     _apply(story, values, m2m=())
     story.save()
     if story.is_published:
@@ -237,6 +280,8 @@ def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
 
 
 def _submit(item: Item, by: User) -> None:
+    roles.require_active_organisation(item.organisation)
+    _refuse_hidden(item)
     _require(permissions.can_submit(by, item))
     item.publication_status = PublicationStatus.SUBMITTED
     item.submitted_at = timezone.now()
@@ -244,6 +289,11 @@ def _submit(item: Item, by: User) -> None:
 
 
 def _publish(item: Item, by: User) -> None:
+    roles.require_editor(by)
+    if item.is_hidden:  # lifting the hiding is a decision of its own, with its own trace
+        raise ValidationError(
+            _("Hidden by the editors: lift the hiding first, then publish."), code="hidden"
+        )
     _require(permissions.can_publish(by, item))
     item.publication_status = PublicationStatus.PUBLISHED
     item.published_at = item.published_at or timezone.now()  # a republished item keeps its date
@@ -254,6 +304,10 @@ def _publish(item: Item, by: User) -> None:
 
 
 def _archive(item: Item, by: User) -> None:
+    if roles.is_admin_role(roles.role_in(by, item.organisation)):
+        roles.require_active_organisation(item.organisation)  # its own admins withdraw it
+    else:
+        roles.require_editor(by)  # anyone else's archive is an editor's decision
     _require(permissions.can_archive(by, item))
     item.publication_status = PublicationStatus.ARCHIVED
     item.archived_at = timezone.now()
@@ -324,8 +378,14 @@ def story_archive(*, story: Story, by: User) -> None:
 def initiative_partner_add(
     *, initiative: Initiative, organisation: Organisation, role: str, by: User
 ) -> InitiativePartner:
-    """A member of the lead names a partner; an admin of that partner confirms at once."""
+    """A member of the lead names a partner; an admin of that partner confirms at once.
+
+    Anyone else's admins are asked by email: that costs one request of the limit
+    (``_count_request``), so naming organisations cannot be used to flood their inboxes.
+    """
+    roles.require_active_organisation(initiative.lead)
     _require(roles.role_in(by, initiative.lead) is not None)
+    _refuse_hidden(initiative)
     if role not in PartnerRole.values:
         raise ValidationError(_("Choose a role."), code="invalid_role")
     if organisation.pk == initiative.lead_id:
@@ -334,14 +394,20 @@ def initiative_partner_add(
         )
     if not organisation.is_public:
         raise ValidationError(_("This organisation cannot be added."), code="not_public")
+    duplicate = ValidationError(_("This organisation is already a partner."), code="duplicate")
+    if initiative.partnerships.filter(organisation=organisation).exists():
+        raise duplicate
+    confirmed_at_once = roles.is_organisation_admin(by, organisation)
+    if not confirmed_at_once:
+        _count_request(by=by, organisation=initiative.lead)
     partnership, created = InitiativePartner.objects.get_or_create(
         initiative=initiative,
         organisation=organisation,
         defaults={"role": role, "added_by": by},
     )
-    if not created:
-        raise ValidationError(_("This organisation is already a partner."), code="duplicate")
-    if roles.is_organisation_admin(by, organisation):
+    if not created:  # added by someone else a moment ago
+        raise duplicate
+    if confirmed_at_once:
         partnership.confirmed_at = timezone.now()
         partnership.confirmed_by = by
         partnership.save(update_fields=["confirmed_at", "confirmed_by"])
@@ -370,6 +436,7 @@ def _ask_partner_to_confirm(partnership: InitiativePartner) -> None:
 @transaction.atomic
 def initiative_partner_confirm(*, partnership: InitiativePartner, by: User) -> None:
     """An admin of the partner organisation agrees to be shown as a partner."""
+    roles.require_active_organisation(partnership.organisation)
     _require(permissions.can_confirm_partnership(by, partnership))
     if partnership.confirmed_at is None:
         partnership.confirmed_at = timezone.now()
@@ -385,15 +452,106 @@ def initiative_partner_remove(*, partnership: InitiativePartner, by: User) -> No
 
 
 # ---------------------------------------------------------------------------
+# Challenges an initiative works on: public only once the problem owner agrees
+# ---------------------------------------------------------------------------
+
+
+def _challenge_links_set(initiative: Initiative, challenges: list[Challenge], by: User) -> None:
+    """Keep the links the form still names, drop the others, ask consent for new ones."""
+    wanted = {challenge.pk: challenge for challenge in challenges}
+    initiative.challenge_links.exclude(challenge_id__in=wanted).delete()
+    existing = set(initiative.challenge_links.values_list("challenge_id", flat=True))
+    for pk, challenge in wanted.items():
+        if pk not in existing:
+            challenge_link_add(initiative=initiative, challenge=challenge, by=by)
+
+
+@transaction.atomic
+def challenge_link_add(*, initiative: Initiative, challenge: Challenge, by: User) -> ChallengeLink:
+    """A member of the lead says the initiative works on a challenge.
+
+    The link is confirmed at once when the lead owns the challenge, or when ``by`` is an
+    admin of its owner too; otherwise the owner's admins are asked (a request of the limit
+    shared with partners) and the link stays off public pages until one of them agrees.
+    """
+    roles.require_active_organisation(initiative.lead)
+    _require(roles.role_in(by, initiative.lead) is not None)
+    _refuse_hidden(initiative)
+    own = challenge.owner_id == initiative.lead_id
+    if not own and not Challenge.objects.published().filter(pk=challenge.pk).exists():
+        raise ValidationError(_("This challenge cannot be linked."), code="not_public")
+    duplicate = ValidationError(_("The initiative already works on this challenge."))
+    if initiative.challenge_links.filter(challenge=challenge).exists():
+        raise duplicate
+    confirmed_at_once = own or roles.is_organisation_admin(by, challenge.owner)
+    if not confirmed_at_once:
+        _count_request(by=by, organisation=initiative.lead)
+    link, created = ChallengeLink.objects.get_or_create(
+        initiative=initiative,
+        challenge=challenge,
+        defaults={
+            "added_by": by,
+            "confirmed_at": timezone.now() if confirmed_at_once else None,
+            "confirmed_by": by if confirmed_at_once else None,
+        },
+    )
+    if not created:
+        raise duplicate
+    if not confirmed_at_once:
+        _ask_owner_to_confirm(link)
+    return link
+
+
+def _ask_owner_to_confirm(link: ChallengeLink) -> None:
+    """Tell the problem owner's admins that an initiative says it works on their challenge."""
+    admins = organisation_admins(link.challenge.owner).values_list("email", "language")
+    for email, language in admins:
+        send_templated_email(
+            template_prefix="initiatives/email/challenge_link_confirm",
+            to=[email],
+            context={
+                "initiative": link.initiative,
+                "challenge": link.challenge,
+                "url": absolute_url(reverse("initiatives:workspace")),
+            },
+            language=language,
+        )
+
+
+@transaction.atomic
+def challenge_link_confirm(*, link: ChallengeLink, by: User) -> None:
+    """An admin of the problem owner agrees that the initiative works on its challenge."""
+    roles.require_active_organisation(link.challenge.owner)
+    _require(permissions.can_confirm_challenge_link(by, link))
+    if link.confirmed_at is None:
+        link.confirmed_at = timezone.now()
+        link.confirmed_by = by
+        link.save(update_fields=["confirmed_at", "confirmed_by"])
+
+
+@transaction.atomic
+def challenge_link_remove(*, link: ChallengeLink, by: User) -> None:
+    """The lead drops the link, or the problem owner declines it."""
+    _require(permissions.can_remove_challenge_link(by, link))
+    link.delete()
+
+
+# ---------------------------------------------------------------------------
 # Figures, updates and gallery pictures
 # ---------------------------------------------------------------------------
+
+
+def _check_initiative_editable(initiative: Initiative, by: User) -> None:
+    roles.require_active_organisation(initiative.lead)
+    _refuse_hidden(initiative)
+    _require(permissions.can_edit(by, initiative))
 
 
 @transaction.atomic
 def impact_figure_add(
     *, initiative: Initiative, by: User, label: str, number: Any, unit: str = ""
 ) -> ImpactFigure:
-    _require(permissions.can_edit(by, initiative))
+    _check_initiative_editable(initiative, by)
     position = initiative.impact_figures.count()
     return ImpactFigure.objects.create(
         initiative=initiative, label=label, number=number, unit=unit, position=position
@@ -402,7 +560,7 @@ def impact_figure_add(
 
 @transaction.atomic
 def impact_figure_remove(*, figure: ImpactFigure, by: User) -> None:
-    _require(permissions.can_edit(by, figure.initiative))
+    _check_initiative_editable(figure.initiative, by)
     figure.delete()
 
 
@@ -411,7 +569,7 @@ def initiative_update_add(
     *, initiative: Initiative, by: User, title: str, body: str, happened_on: Any
 ) -> InitiativeUpdate:
     """A new entry on the timeline; it counts as public text once the initiative is public."""
-    _require(permissions.can_edit(by, initiative))
+    _check_initiative_editable(initiative, by)
     update = InitiativeUpdate.objects.create(
         initiative=initiative, title=title, body=body, happened_on=happened_on, author=by
     )
@@ -424,7 +582,7 @@ def initiative_update_add(
 def initiative_image_add(
     *, initiative: Initiative, by: User, image: File[Any], caption: str
 ) -> InitiativeImage:
-    _require(permissions.can_edit(by, initiative))
+    _check_initiative_editable(initiative, by)
     picture = InitiativeImage(
         initiative=initiative, caption=caption, position=initiative.images.count()
     )
@@ -436,7 +594,7 @@ def initiative_image_add(
 
 @transaction.atomic
 def initiative_image_remove(*, picture: InitiativeImage, by: User) -> None:
-    _require(permissions.can_edit(by, picture.initiative))
+    _check_initiative_editable(picture.initiative, by)
     field_file = picture.image
     picture.delete()
     transaction.on_commit(lambda: delete_image(field_file, GALLERY_KIND))
@@ -451,25 +609,29 @@ def _author(item: Item) -> User | None:
     return item.author if isinstance(item, Story) else item.created_by
 
 
+def _recipients(item: Item) -> list[tuple[str, str]]:
+    """Who hears what the editors decided: the author, or (when the author left) whoever
+    runs the organisation now."""
+    author = _author(item)
+    if author is not None and author.is_active:
+        return [(author.email, author.language)]
+    return list(organisation_admins(item.organisation).values_list("email", "language"))
+
+
 def _reject(item: Item, by: User, reason: str) -> None:
+    roles.require_editor(by)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a reason."), code="reason_required")
-    _require(roles.is_editor(by))
     if item.publication_status != PublicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted item can be sent back."), code="not_submitted")
     item.publication_status = PublicationStatus.DRAFT
     item.save(update_fields=["publication_status", "updated_at"])
     audit_record(actor=by, action=f"{item._meta.model_name}.reject", target=item, reason=reason)
-    author = _author(item)
-    if author is not None and author.is_active:
-        recipients = [(author.email, author.language)]
-    else:  # the author left: tell whoever runs the organisation now
-        recipients = list(organisation_admins(item.organisation).values_list("email", "language"))
     edit_url = absolute_url(
         reverse(f"initiatives:{item._meta.model_name}_edit", kwargs={"slug": item.slug})
     )
-    for email, language in recipients:
+    for email, language in _recipients(item):
         send_templated_email(
             template_prefix="initiatives/email/item_rejected",
             to=[email],
@@ -499,3 +661,60 @@ def initiative_reject(*, initiative: Initiative, by: User, reason: str) -> None:
 def story_reject(*, story: Story, by: User, reason: str) -> None:
     """An editor sends a submitted story back to draft; the author hears why."""
     _reject(story, by, reason)
+
+
+# ---------------------------------------------------------------------------
+# Hiding by the editors: off the site, and only an editor brings it back
+# ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_hide(*, item: Item, by: User, reason: str) -> None:
+    """An editor takes an item off the site (after a report, or in moderation), with a
+    reason the owner sees. It is archived and marked hidden, so the owner's services refuse
+    to edit, submit or republish it, and publishing waits until an editor lifts the hiding."""
+    roles.require_editor(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
+    if item.is_hidden:
+        raise ValidationError(_("This item is already hidden."), code="already_hidden")
+    now = timezone.now()
+    if item.publication_status != PublicationStatus.ARCHIVED:
+        item.publication_status = PublicationStatus.ARCHIVED
+        item.archived_at = now
+    item.hidden_at = now
+    item.hidden_by = by
+    item.hidden_reason = reason
+    item.save(
+        update_fields=[
+            "publication_status",
+            "archived_at",
+            "hidden_at",
+            "hidden_by",
+            "hidden_reason",
+            "updated_at",
+        ]
+    )
+    audit_record(actor=by, action=f"{item._meta.model_name}.hide", target=item, reason=reason)
+    for email, language in _recipients(item):
+        send_templated_email(
+            template_prefix="initiatives/email/item_hidden",
+            to=[email],
+            language=language,
+            context={"item": item, "reason": reason},
+        )
+
+
+@transaction.atomic
+def item_unhide(*, item: Item, by: User) -> None:
+    """An editor lifts the hiding. The item stays archived: publishing it again is a
+    separate decision (``*_publish``), so nothing becomes public by accident."""
+    roles.require_editor(by)
+    if not item.is_hidden:
+        raise ValidationError(_("This item is not hidden."), code="not_hidden")
+    item.hidden_at = None
+    item.hidden_by = None
+    item.hidden_reason = ""
+    item.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    audit_record(actor=by, action=f"{item._meta.model_name}.unhide", target=item)

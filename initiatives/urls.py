@@ -27,6 +27,16 @@ urlpatterns = [
         write.partner_remove,
         name="partner_remove",
     ),
+    path(
+        "initiatieven/<slug:slug>/vraagstukken/<slug:challenge_slug>/bevestigen/",
+        write.challenge_link_confirm,
+        name="challenge_link_confirm",
+    ),
+    path(
+        "initiatieven/<slug:slug>/vraagstukken/<slug:challenge_slug>/verwijderen/",
+        write.challenge_link_remove,
+        name="challenge_link_remove",
+    ),
     path("initiatieven/<slug:slug>/cijfers/", write.figure_add, name="figure_add"),
     path("initiatieven/<slug:slug>/cijfers/weg/", write.figure_remove, name="figure_remove"),
     path("initiatieven/<slug:slug>/updates/", write.update_add, name="update_add"),

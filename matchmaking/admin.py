@@ -1,17 +1,27 @@
 """Offers and needs, introductions and their traces in the admin.
 
-Facilitators (the "Verbinders" group) view and change introductions here; the steps of an
-introduction (events, outcomes) are its history and stay read-only. Who may be contacted is
-decided in the introduction flow, so people's fields are read-only too.
+Facilitators (the "Verbinders" group) read introductions here and move them on only through
+actions that call the same services as the site: no field of an introduction, its steps or
+its outcomes can be edited, so no state, party or person can be set by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin
-from django.http import HttpRequest
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core.admin import ask_for_reason
+from matchmaking import services
 from matchmaking.models import (
     DigestDelivery,
     Follow,
@@ -21,6 +31,9 @@ from matchmaking.models import (
     OfferNeed,
     Outcome,
 )
+from members import roles
+from members.models import Organisation
+from members.roles import ACTIVE_STATUSES
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -36,7 +49,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EventInline(ReadOnlyInline):
     model = IntroductionEvent
-    fields = ("created_at", "kind", "actor", "note")
+    fields = ("created_at", "kind", "actor", "previous_organisation", "note")
     readonly_fields = fields
 
 
@@ -71,6 +84,30 @@ class OfferNeedAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class RedirectActionForm(forms.Form):
+    """The intermediate page of the redirect action: where to, and a note for both sides."""
+
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Better-suited organisation"),
+        queryset=Organisation.objects.filter(
+            status__in=ACTIVE_STATUSES, open_to_cooperation=True
+        ).order_by("name"),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Both organisations read this note. The new organisation is not told who was "
+            "asked first."
+        ),
+    )
+
+
+IntroductionCall = Callable[[Introduction], None]
+
+
 @admin.register(Introduction)
 class IntroductionAdmin(admin.ModelAdmin):
     list_display = (
@@ -84,6 +121,7 @@ class IntroductionAdmin(admin.ModelAdmin):
     )
     list_filter = ("state",)
     search_fields = (
+        "code",
         "requesting_organisation__name",
         "receiving_organisation__name",
         "message",
@@ -95,28 +133,156 @@ class IntroductionAdmin(admin.ModelAdmin):
         "initiative",
         "offer_need",
     )
-    autocomplete_fields = (
+    fields = (
+        "code",
+        "state",
         "requesting_organisation",
         "receiving_organisation",
+        "requester",
+        "proposed_by",
         "challenge",
         "initiative",
         "offer_need",
-    )
-    readonly_fields = (
-        "code",
-        "state",
-        "requester",
-        "proposed_by",
+        "message",
         "answered_by",
         "created_at",
         "state_changed_at",
     )
+    readonly_fields = fields
     inlines = (EventInline, OutcomeInline)
     date_hierarchy = "created_at"
+    actions = ("forward", "not_forward", "redirect")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Introductions start in the site's flow (a request or a facilitator's proposal).
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Nobody edits an introduction by hand, a superuser neither: the change page is
+        # read-only and a posted change form is refused. It moves on through the actions.
+        return False
+
+    def has_facilitate_permission(self, request: HttpRequest) -> bool:
+        """Who sees the actions; the services check the role again themselves."""
+        return roles.is_facilitator(request.user)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        introductions: list[Introduction],
+        call: IntroductionCall,
+        done: str,
+    ) -> None:
+        """Call the service for each introduction; report what it refused, and why."""
+        succeeded = 0
+        for introduction in introductions:
+            try:
+                call(introduction)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{introduction}: {' '.join(error.messages)}", level=messages.ERROR
+                )
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("%(introduction)s: this is not a request waiting for a facilitator.")
+                    % {"introduction": introduction},
+                    level=messages.ERROR,
+                )
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
+
+    def _selected(self, queryset: QuerySet[Introduction]) -> list[Introduction]:
+        return list(
+            queryset.select_related("requesting_organisation", "receiving_organisation").order_by(
+                "created_at", "pk"
+            )
+        )
+
+    @admin.action(
+        description=gettext_lazy("Forward the selected requests"), permissions=["facilitate"]
+    )
+    def forward(self, request: HttpRequest, queryset: QuerySet[Introduction]) -> None:
+        by = request.user
+        self._each(
+            request,
+            self._selected(queryset),
+            lambda introduction: services.introduction_forward(introduction=introduction, by=by),  # type: ignore[arg-type]
+            _("Forwarded: %(count)s."),
+        )
+
+    @admin.action(
+        description=gettext_lazy("Do not forward the selected requests (with a reason)"),
+        permissions=["facilitate"],
+    )
+    def not_forward(
+        self, request: HttpRequest, queryset: QuerySet[Introduction]
+    ) -> HttpResponse | None:
+        introductions = self._selected(queryset)
+        reason, page = ask_for_reason(
+            self,
+            request,
+            introductions,
+            action="not_forward",
+            title=str(_("Do not forward")),
+            help_text=str(_("The member reads this, so they know what to do next.")),
+        )
+        if reason is None:
+            return page
+        by = request.user
+        self._each(
+            request,
+            introductions,
+            lambda introduction: services.introduction_not_forward(
+                introduction=introduction,
+                by=by,  # type: ignore[arg-type]
+                note=reason,
+            ),
+            _("Not forwarded: %(count)s."),
+        )
+        return None
+
+    @admin.action(
+        description=gettext_lazy("Redirect the selected requests to a better-suited organisation"),
+        permissions=["facilitate"],
+    )
+    def redirect(
+        self, request: HttpRequest, queryset: QuerySet[Introduction]
+    ) -> HttpResponse | None:
+        introductions = self._selected(queryset)
+        form = RedirectActionForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            # The same intermediate page as the actions that ask for a reason.
+            return TemplateResponse(
+                request,
+                "admin/reason_action.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Redirect and forward"),
+                    "opts": self.model._meta,
+                    "objects": introductions,
+                    "form": form,
+                    "action": "redirect",
+                    "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                },
+            )
+        by = request.user
+        organisation = form.cleaned_data["organisation"]
+        note = form.cleaned_data["note"]
+        self._each(
+            request,
+            introductions,
+            lambda introduction: services.introduction_redirect(
+                introduction=introduction,
+                by=by,  # type: ignore[arg-type]
+                organisation=organisation,
+                note=note,
+            ),
+            _("Redirected and forwarded: %(count)s."),
+        )
+        return None
 
 
 @admin.register(IntroductionEvent)

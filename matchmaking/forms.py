@@ -13,6 +13,7 @@ from core.models import Region, Theme
 from initiatives.models import Initiative, ResourceKind
 from matchmaking.models import Direction, OfferNeed, Outcome
 from members.models import Organisation
+from members.roles import ACTIVE_STATUSES
 
 
 class DateInput(forms.DateInput):
@@ -107,13 +108,16 @@ class RedirectForm(forms.Form):
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Both organisations read this note. The new organisation is not told who was "
+            "asked first."
+        ),
     )
 
     def __init__(self, *args: Any, exclude: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.listed()
-            .filter(open_to_cooperation=True)
+            Organisation.objects.filter(status__in=ACTIVE_STATUSES, open_to_cooperation=True)
             .exclude(pk__in=exclude)
             .order_by("name")
         )

@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 from core.models import Region, Theme
 from initiatives.models import Challenge, Initiative, ResourceKind, Story
 from members.models import Organisation, User
-from members.roles import LISTED_STATUSES
+from members.roles import LISTED_STATUSES, is_active_organisation, is_listed
 
 
 def random_code() -> str:
@@ -145,7 +145,7 @@ class OfferNeed(models.Model):
         return (
             self.closed_at is None
             and (self.ends_on is None or self.ends_on >= today)
-            and self.organisation.is_public
+            and is_listed(self.organisation)
         )
 
 
@@ -316,12 +316,32 @@ class Introduction(models.Model):
         return self.challenge or self.initiative or self.offer_need
 
     @property
+    def subject_organisation_id(self) -> int | None:
+        """Whose subject it is: the challenge's owner, the initiative's lead, the offer's poster."""
+        if self.challenge is not None:
+            return self.challenge.owner_id
+        if self.initiative is not None:
+            return self.initiative.lead_id
+        if self.offer_need is not None:
+            return self.offer_need.organisation_id
+        return None
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
     @property
     def is_accepted(self) -> bool:
         return self.state == IntroductionState.ACCEPTED
+
+    @property
+    def is_on_hold(self) -> bool:
+        """A party is suspended or archived: the introduction waits, unchanged, until an
+        editor reinstates it (nothing is lost, nothing moves on with a frozen party)."""
+        return not (
+            is_active_organisation(self.requesting_organisation)
+            and is_active_organisation(self.receiving_organisation)
+        )
 
     def age(self) -> timedelta:
         return timezone.now() - self.created_at
@@ -336,6 +356,16 @@ class IntroductionEvent(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    # A redirect keeps the organisation asked first here, not in the note: the requester and
+    # facilitators see it in the history, the new receiver never does.
+    previous_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("asked first"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:

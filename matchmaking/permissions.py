@@ -14,7 +14,13 @@ from matchmaking.models import (
     OfferNeed,
 )
 from members.models import Organisation, User
-from members.roles import ADMIN_ROLES, is_facilitator, is_organisation_admin, role_in
+from members.roles import (
+    ADMIN_ROLES,
+    LISTED_STATUSES,
+    is_facilitator,
+    is_organisation_admin,
+    role_in,
+)
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -59,6 +65,12 @@ def introduction_side(user: User | None, introduction: Introduction) -> str | No
     ):
         return "receiving"
     return None
+
+
+def subject_hidden(introduction: Introduction, side: str | None, asked_before: set[int]) -> bool:
+    """After a redirect, a subject of the organisation asked first (its offer, its challenge)
+    would name that organisation: the new receiving side does not see it."""
+    return side == "receiving" and introduction.subject_organisation_id in asked_before
 
 
 def get_introduction_for_viewer(request: HttpRequest, code: str) -> tuple[Introduction, str | None]:
@@ -112,6 +124,7 @@ def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
         Challenge.objects.select_related("owner", "region"),
         slug=slug,
         publication_status=PublicationStatus.PUBLISHED,
+        owner__status__in=LISTED_STATUSES,
     )
     user = _user(request)
     if not (is_facilitator(user) or is_organisation_admin(user, challenge.owner)):
@@ -126,6 +139,7 @@ def get_initiative_for_suggestions(request: HttpRequest, slug: str) -> Initiativ
         Initiative.objects.select_related("lead", "region"),
         slug=slug,
         publication_status=PublicationStatus.PUBLISHED,
+        lead__status__in=LISTED_STATUSES,
     )
     user = _user(request)
     if not (is_facilitator(user) or is_organisation_admin(user, initiative.lead)):

@@ -7,12 +7,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from core.models import Region, Theme
+from matchmaking import permissions
 from matchmaking.forms import OfferNeedFilters
 from matchmaking.models import (
+    EventKind,
     Introduction,
     IntroductionEvent,
     IntroductionState,
@@ -86,11 +88,32 @@ def introduction_rows() -> QuerySet[Introduction]:
 
 
 def my_introductions(user: User) -> list[Introduction]:
-    return list(introduction_rows().involving(user).order_by("-state_changed_at")[:100])
+    """The member's introductions, each marked ``show_subject`` (see
+    ``permissions.subject_hidden``): two queries more, whatever the number of rows."""
+    redirects = IntroductionEvent.objects.filter(
+        kind=EventKind.REDIRECTED, previous_organisation__isnull=False
+    ).only("introduction_id", "previous_organisation_id")
+    introductions = list(
+        introduction_rows()
+        .involving(user)
+        .prefetch_related(Prefetch("events", queryset=redirects, to_attr="redirects"))
+        .order_by("-state_changed_at")[:100]
+    )
+    speaks_for = set(Organisation.objects.administered_by(user).values_list("pk", flat=True))
+    for introduction in introductions:
+        requesting = (
+            introduction.requester_id == user.pk
+            or introduction.requesting_organisation_id in speaks_for
+        )
+        asked_before = {event.previous_organisation_id for event in introduction.redirects}  # type: ignore[attr-defined]
+        introduction.show_subject = not permissions.subject_hidden(  # type: ignore[attr-defined]
+            introduction, None if requesting else "receiving", asked_before
+        )
+    return introductions
 
 
 def introduction_timeline(introduction: Introduction) -> list[IntroductionEvent]:
-    return list(introduction.events.select_related("actor"))
+    return list(introduction.events.select_related("actor", "previous_organisation"))
 
 
 def introduction_outcomes(introduction: Introduction) -> list[Outcome]:

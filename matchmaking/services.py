@@ -67,7 +67,8 @@ def offer_need_create(
     *, organisation: Organisation, by: User, values: Mapping[str, Any]
 ) -> OfferNeed:
     """A new offer or need of ``organisation``, posted by one of its admins."""
-    _require(organisation.is_public and roles.is_organisation_admin(by, organisation))
+    _require(roles.is_organisation_admin(by, organisation))
+    roles.require_active_organisation(organisation)
     offer_need = OfferNeed(organisation=organisation, created_by=by)
     _apply_offer_need(offer_need, values)
     offer_need.full_clean(exclude=["slug"])
@@ -80,6 +81,7 @@ def offer_need_create(
 @transaction.atomic
 def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, Any]) -> OfferNeed:
     _require(roles.is_organisation_admin(by, offer_need.organisation))
+    roles.require_active_organisation(offer_need.organisation)
     _apply_offer_need(offer_need, values)
     offer_need.full_clean(exclude=["slug"])
     offer_need.save()
@@ -92,6 +94,7 @@ def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, A
 def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
     """Take an offer or need off the lists; it stays visible to the organisation itself."""
     _require(roles.is_organisation_admin(by, offer_need.organisation))
+    roles.require_active_organisation(offer_need.organisation)
     if offer_need.closed_at is None:
         offer_need.closed_at = timezone.now()
         offer_need.save(update_fields=["closed_at", "updated_at"])
@@ -100,6 +103,7 @@ def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
 @transaction.atomic
 def offer_need_reopen(*, offer_need: OfferNeed, by: User) -> None:
     _require(roles.is_organisation_admin(by, offer_need.organisation))
+    roles.require_active_organisation(offer_need.organisation)
     if offer_need.closed_at is not None:
         offer_need.closed_at = None
         offer_need.save(update_fields=["closed_at", "updated_at"])
@@ -123,6 +127,8 @@ def daily_limit() -> int:
 
 
 def check_rate_limit(user: User) -> None:
+    """Refuse a request over the daily limit. Call it inside the transaction that saves the
+    request, after ``_lock_requester``: only then can parallel requests not both pass."""
     limit = daily_limit()
     if requests_in_last_day(user) >= limit:
         raise ValidationError(
@@ -138,8 +144,27 @@ def check_rate_limit(user: User) -> None:
         )
 
 
-def _event(introduction: Introduction, kind: str, actor: User | None, note: str = "") -> None:
-    IntroductionEvent.objects.create(introduction=introduction, kind=kind, actor=actor, note=note)
+def _lock_requester(user: User) -> None:
+    """Take the requester's user row lock until the transaction ends. Parallel requests of one
+    member queue here, so each one counts the requests the one before it committed."""
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+
+
+def _event(
+    introduction: Introduction,
+    kind: str,
+    actor: User | None,
+    note: str = "",
+    *,
+    previous_organisation: Organisation | None = None,
+) -> None:
+    IntroductionEvent.objects.create(
+        introduction=introduction,
+        kind=kind,
+        actor=actor,
+        note=note,
+        previous_organisation=previous_organisation,
+    )
 
 
 def _set_state(introduction: Introduction, state: str, *fields: str) -> None:
@@ -184,11 +209,29 @@ def _save_new(introduction: Introduction) -> None:
 
 
 def _check_parties(requesting: Organisation, receiving: Organisation) -> None:
+    """The asking side may act (active), the other side takes requests (active and open)."""
+    roles.require_active_organisation(requesting)
     if requesting.pk == receiving.pk:
         raise ValidationError(_("Choose another organisation than your own."), code="same")
-    if not receiving.is_public or not receiving.open_to_cooperation:
+    # The other side's suspension is not spelled out to the asker: it simply takes no requests.
+    if not roles.is_active_organisation(receiving) or not receiving.open_to_cooperation:
         raise ValidationError(
             _("This organisation does not take introduction requests."), code="closed"
+        )
+
+
+def _require_not_on_hold(introduction: Introduction) -> None:
+    """An introduction with a suspended or archived party waits until reinstatement."""
+    parties = (introduction.requesting_organisation_id, introduction.receiving_organisation_id)
+    # The statuses as they are now, not as the caller loaded them a moment ago.
+    active = Organisation.objects.filter(pk__in=parties, status__in=roles.ACTIVE_STATUSES)
+    if active.count() < len(parties):
+        raise ValidationError(
+            _(
+                "This introduction is on hold: one of the organisations is suspended or "
+                "archived. It continues where it was once an editor lifts the suspension."
+            ),
+            code="on_hold",
         )
 
 
@@ -203,8 +246,8 @@ def introduction_request(
 ) -> Introduction:
     """A member asks, on behalf of their organisation, to be introduced; facilitators are told."""
     _require(roles.role_in(requester, requesting_organisation) is not None)
-    _require(requesting_organisation.is_public)
     _check_parties(requesting_organisation, receiving_organisation)
+    _lock_requester(requester)
     check_rate_limit(requester)
     introduction = Introduction(
         requester=requester,
@@ -254,7 +297,7 @@ def introduction_propose(
     subject: Challenge | Initiative | OfferNeed | None = None,
 ) -> Introduction:
     """A facilitator starts an introduction from a suggestion; it goes straight to the receiver."""
-    _require(roles.is_facilitator(facilitator))
+    roles.require_facilitator(facilitator)
     _check_parties(requesting_organisation, receiving_organisation)
     introduction = Introduction(
         proposed_by=facilitator,
@@ -275,15 +318,23 @@ def _lock(introduction: Introduction) -> Introduction:
     """Re-read the row under a lock: two people acting at once cannot both win."""
     locked = Introduction.objects.select_for_update().get(pk=introduction.pk)
     introduction.state = locked.state
+    # Setting a different id drops the cached organisation, so rules read the current one.
     introduction.receiving_organisation_id = locked.receiving_organisation_id
     return introduction
+
+
+def _require_forwardable(introduction: Introduction, by: User) -> None:
+    """Facilitators act on requests that still wait for them."""
+    roles.require_facilitator(by)
+    _require(permissions.can_forward(by, introduction))
 
 
 @transaction.atomic
 def introduction_forward(*, introduction: Introduction, by: User, note: str = "") -> None:
     """A facilitator passes the request on to the receiving organisation's admins."""
     _lock(introduction)
-    _require(permissions.can_forward(by, introduction))
+    _require_forwardable(introduction, by)
+    _require_not_on_hold(introduction)
     _set_state(introduction, IntroductionState.FORWARDED)
     _event(introduction, EventKind.FORWARDED, by, note)
     _tell_receivers(introduction, note)
@@ -292,9 +343,11 @@ def introduction_forward(*, introduction: Introduction, by: User, note: str = ""
 
 @transaction.atomic
 def introduction_not_forward(*, introduction: Introduction, by: User, note: str) -> None:
-    """A facilitator declines to pass the request on, and says why."""
+    """A facilitator declines to pass the request on, and says why.
+
+    Allowed while a party is suspended: it ends the request without sharing anything."""
     _lock(introduction)
-    _require(permissions.can_forward(by, introduction))
+    _require_forwardable(introduction, by)
     if not note.strip():
         raise ValidationError(_("Say why, so the member knows what to do next."), code="note")
     _set_state(introduction, IntroductionState.NOT_FORWARDED)
@@ -306,9 +359,12 @@ def introduction_not_forward(*, introduction: Introduction, by: User, note: str)
 def introduction_redirect(
     *, introduction: Introduction, by: User, organisation: Organisation, note: str = ""
 ) -> None:
-    """A facilitator proposes a better-suited party and forwards the request to it."""
+    """A facilitator proposes a better-suited party and forwards the request to it.
+
+    Allowed while the first receiver is suspended (that is a way forward for the request);
+    the requesting organisation and the new receiver must be active."""
     _lock(introduction)
-    _require(permissions.can_forward(by, introduction))
+    _require_forwardable(introduction, by)
     if organisation.pk == introduction.receiving_organisation_id:
         raise ValidationError(_("Choose another organisation than the current one."), code="same")
     _check_parties(introduction.requesting_organisation, organisation)
@@ -324,11 +380,9 @@ def introduction_redirect(
             _("There is already an open introduction between these organisations about this."),
             code="duplicate",
         ) from error
-    text = _("From %(previous)s to %(organisation)s.") % {
-        "previous": previous.name,
-        "organisation": organisation.name,
-    }
-    _event(introduction, EventKind.REDIRECTED, by, f"{text} {note}".strip())
+    _event(introduction, EventKind.REDIRECTED, by, note, previous_organisation=previous)
+    # The new receiver hears of the request as if it were forwarded to them first: nothing
+    # they receive names the organisation that was asked before.
     _tell_receivers(introduction, note)
     _tell_requesters(introduction, NotificationKind.REDIRECTED, note, previous=previous)
 
@@ -338,6 +392,7 @@ def introduction_accept(*, introduction: Introduction, by: User, note: str = "")
     """An admin of the receiving organisation accepts: both sides now see each other's contact."""
     _lock(introduction)
     _require(permissions.can_answer(by, introduction))
+    _require_not_on_hold(introduction)
     introduction.answered_by = by
     _set_state(introduction, IntroductionState.ACCEPTED, "answered_by")
     _event(introduction, EventKind.ACCEPTED, by, note)
@@ -370,6 +425,7 @@ def introduction_decline(*, introduction: Introduction, by: User, note: str = ""
     """An admin of the receiving organisation declines, optionally saying why."""
     _lock(introduction)
     _require(permissions.can_answer(by, introduction))
+    _require_not_on_hold(introduction)
     introduction.answered_by = by
     _set_state(introduction, IntroductionState.DECLINED, "answered_by")
     _event(introduction, EventKind.DECLINED, by, note)
@@ -392,6 +448,7 @@ def outcome_record(
 ) -> Outcome:
     """Either side writes down what came of an accepted introduction."""
     _require(permissions.can_record_outcome(by, introduction))
+    _require_not_on_hold(introduction)
     if introduction.requester_id == by.pk or roles.is_organisation_admin(
         by, introduction.requesting_organisation
     ):
@@ -432,13 +489,18 @@ def story_initiatives_for(user: User, outcome: Outcome) -> list[Initiative]:
 
 @transaction.atomic
 def outcome_to_story(*, outcome: Outcome, by: User, initiative: Initiative) -> Story:
-    """Turn an outcome into a draft story of ``initiative`` (through the initiatives service)."""
+    """Turn an outcome into a draft story of ``initiative`` (through the initiatives service).
+
+    The draft is built from what is already public (the challenge it was about) and the
+    outcome; never from the request message, which stays between the two parties
+    and the facilitator."""
     introduction = outcome.introduction
     _require(permissions.can_record_outcome(by, introduction))
+    _require_not_on_hold(introduction)
     if outcome.story_id is not None:
         raise ValidationError(_("This outcome already has a story."), code="has_story")
-    subject = introduction.challenge
-    problem = (subject.summary if subject is not None else "") or introduction.message
+    challenge = introduction.challenge
+    problem = challenge.summary if challenge is not None else ""
     amount = (
         f" ({Decimal(outcome.amount).normalize():f} {outcome.unit})".rstrip()
         if outcome.amount is not None

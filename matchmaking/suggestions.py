@@ -34,6 +34,7 @@ from initiatives.models import (
 )
 from matchmaking.models import Direction, OfferNeed, ThemedOfferNeed
 from members.models import Organisation, OrganisationKind, ThemedOrganisation
+from members.roles import LISTED_STATUSES
 
 RECENT_DAYS = 90
 DEFAULT_LIMIT = 10
@@ -126,7 +127,7 @@ candidates AS (
     FROM {org} o
     LEFT JOIN theme_hits th ON th.org_id = o.id
     LEFT JOIN resource_hits rh ON rh.org_id = o.id
-    WHERE o.status IN ('pending', 'verified') AND o.open_to_cooperation
+    WHERE o.status = ANY(%(listed)s) AND o.open_to_cooperation
         AND NOT (o.id = ANY(%(exclude)s))
         AND (th.org_id IS NOT NULL OR rh.org_id IS NOT NULL
              OR COALESCE(o.region_id = %(region)s, false) OR o.kind = ANY(%(kinds)s))
@@ -156,7 +157,13 @@ def _sql(template: str) -> str:
 
 def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     now = timezone.now()
-    params = {"since": now - timedelta(days=RECENT_DAYS), "today": timezone.localdate(), **params}
+    params = {
+        "since": now - timedelta(days=RECENT_DAYS),
+        "today": timezone.localdate(),
+        # Which organisations the public may see: members.roles answers, never a literal here.
+        "listed": list(LISTED_STATUSES),
+        **params,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner's cost estimate for 10,000 organisations crosses jit_above_cost, and
         # compiling the plan takes longer than running it: no JIT for this one statement.
@@ -280,8 +287,9 @@ def initiative_needs(initiative: Initiative) -> tuple[list[str], list[str]]:
     """What an initiative looks for: its challenges' kinds and resources, and its lead's needs."""
     kinds: set[str] = set()
     resources: set[str] = set()
-    for stakeholder_kinds, resources_needed in initiative.challenges.values_list(
-        "stakeholder_kinds", "resources_needed"
+    # Only links the problem owner confirmed: naming a challenge does not make it yours.
+    for stakeholder_kinds, resources_needed in initiative.challenge_links.confirmed().values_list(
+        "challenge__stakeholder_kinds", "challenge__resources_needed"
     ):
         kinds.update(stakeholder_kinds)
         resources.update(resources_needed)
@@ -362,6 +370,7 @@ WITH candidates AS (
         ch.published_at >= %(since)s AS recently_active
     FROM {challenge} ch JOIN {org} o ON o.id = ch.owner_id
     WHERE ch.publication_status = 'published' AND ch.status = 'open'
+        AND o.status = ANY(%(listed)s)
         AND ch.owner_id <> %(organisation)s
 ),
 facts AS (SELECT c.*, (c.status = 'verified' AND EXISTS (
@@ -387,17 +396,20 @@ candidates AS (
               WHERE t.content_object_id = i.id AND t.tag_id = ANY(%(themes)s)) AS theme_ids,
         ARRAY(SELECT unnest(COALESCE(ln.kinds, '{{}}')::text[] || ARRAY(
                     SELECT unnest(c.resources_needed) FROM {initiative_challenges} ic
-                    JOIN {challenge} c ON c.id = ic.challenge_id WHERE ic.initiative_id = i.id))
+                    JOIN {challenge} c ON c.id = ic.challenge_id
+                    WHERE ic.initiative_id = i.id AND ic.confirmed_at IS NOT NULL))
               INTERSECT SELECT unnest(%(resources)s::text[])) AS resource_kinds,
         COALESCE(i.region_id = %(region)s, false) AS same_region,
         EXISTS (SELECT 1 FROM {initiative_challenges} ic JOIN {challenge} c
                 ON c.id = ic.challenge_id
-                WHERE ic.initiative_id = i.id AND %(kind)s = ANY(c.stakeholder_kinds))
+                WHERE ic.initiative_id = i.id AND ic.confirmed_at IS NOT NULL
+                    AND %(kind)s = ANY(c.stakeholder_kinds))
             AS kind_asked,
         i.updated_at >= %(since)s AS recently_active
     FROM {initiative} i JOIN {org} o ON o.id = i.lead_id
     LEFT JOIN lead_needs ln ON ln.organisation_id = i.lead_id
     WHERE i.publication_status = 'published' AND i.stage <> 'completed'
+        AND o.status = ANY(%(listed)s)
         AND i.lead_id <> %(organisation)s
         AND NOT EXISTS (SELECT 1 FROM {partner} p
                         WHERE p.initiative_id = i.id AND p.organisation_id = %(organisation)s)

@@ -43,7 +43,7 @@ from matchmaking.models import (
 from members import roles
 from members.models import Organisation, User
 from members.permissions import get_organisation_for_admin
-from members.roles import ADMIN_ROLES, LISTED_STATUSES
+from members.roles import ACTIVE_STATUSES, ADMIN_ROLES, LISTED_STATUSES
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -100,6 +100,13 @@ def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def offer_need_create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, organisation_slug)
+    if request.method == "GET":
+        # The service refuses the post of a suspended organisation; say so before anyone
+        # fills in the form.
+        try:
+            roles.require_active_organisation(organisation)
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
     form = OfferNeedForm(
         request.POST or None,
         initial={"region": organisation.region, "direction": request.GET.get("richting")},
@@ -155,12 +162,19 @@ def offer_need_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
     offer_need = permissions.get_offer_need_for_admin(request, slug)
-    if request.POST.get("reopen"):
-        services.offer_need_reopen(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Open again: it shows in the lists."))
+    reopen = bool(request.POST.get("reopen"))
+    service = services.offer_need_reopen if reopen else services.offer_need_close
+    try:
+        service(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        services.offer_need_close(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
-        messages.success(request, _("Closed: it no longer shows in the lists."))
+        messages.success(
+            request,
+            _("Open again: it shows in the lists.")
+            if reopen
+            else _("Closed: it no longer shows in the lists."),
+        )
     return redirect(offer_need.get_absolute_url())
 
 
@@ -294,8 +308,7 @@ def introduction_request(request: HttpRequest, organisation_slug: str) -> HttpRe
     subject = _subject_from_query(request)
     user: User = request.user  # type: ignore[assignment]
     organisations = (
-        Organisation.objects.listed()
-        .filter(memberships__user=user)
+        Organisation.objects.filter(status__in=ACTIVE_STATUSES, memberships__user=user)
         .exclude(pk=receiving.pk)
         .order_by("name")
     )
@@ -354,6 +367,31 @@ FACILITATOR_EVENTS = {
 RECEIVER_EVENTS = {EventKind.ACCEPTED, EventKind.DECLINED}
 
 
+def _timeline_entry(event: Any, introduction: Any, side: str | None) -> Any:
+    """Prepare one step for the reader: who did it, what it is called, which note shows.
+
+    A redirect names the organisation asked first for the requester and facilitators; the
+    receiving side reads it as a plain forward, so nothing tells them who was asked before.
+    """
+    event.actor_label = _actor_label(event, introduction, side)
+    event.label = event.get_kind_display()
+    event.shown_note = "" if event.kind in (EventKind.REQUESTED, EventKind.PROPOSED) else event.note
+    if event.kind == EventKind.REDIRECTED:
+        if side == "receiving":
+            event.label = EventKind.FORWARDED.label
+            # Redirects recorded before the organisation asked first had its own field
+            # carry both names in the note: those notes stay hidden from the receiver.
+            if event.previous_organisation_id is None:
+                event.shown_note = ""
+        elif event.previous_organisation is not None:
+            moved = _("From %(previous)s to %(organisation)s.") % {
+                "previous": event.previous_organisation.name,
+                "organisation": introduction.receiving_organisation.name,
+            }
+            event.shown_note = f"{moved} {event.note}".strip()
+    return event
+
+
 def _actor_label(event: Any, introduction: Any, side: str | None) -> str:
     """Names of the other side stay hidden until the introduction is accepted."""
     if event.actor is None:
@@ -374,9 +412,10 @@ def _detail_context(
 ) -> dict[str, Any]:
     user = _user(request)
     show_contacts = introduction.is_accepted and side is not None
-    timeline = queries.introduction_timeline(introduction)
-    for event in timeline:
-        event.actor_label = _actor_label(event, introduction, side)  # type: ignore[attr-defined]
+    timeline = [
+        _timeline_entry(event, introduction, side)
+        for event in queries.introduction_timeline(introduction)
+    ]
     context: dict[str, Any] = {
         "introduction": introduction,
         "side": side,
@@ -385,6 +424,16 @@ def _detail_context(
         "can_forward": permissions.can_forward(user, introduction),
         "can_answer": permissions.can_answer(user, introduction),
         "can_record_outcome": permissions.can_record_outcome(user, introduction),
+        "on_hold": introduction.is_on_hold,
+        "show_subject": not permissions.subject_hidden(
+            introduction,
+            side,
+            {
+                event.previous_organisation_id
+                for event in timeline
+                if event.previous_organisation_id
+            },
+        ),
         "show_contacts": show_contacts,
         "requesting_contact": services.requesting_contact(introduction) if show_contacts else None,
         "receiving_contact": introduction.answered_by if show_contacts else None,
@@ -503,15 +552,19 @@ def outcome_create(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     form = OutcomeForm(request.POST, prefix="outcome")
     if form.is_valid():
-        services.outcome_record(
-            introduction=introduction,
-            by=request.user,  # type: ignore[arg-type]
-            description=form.cleaned_data["description"],
-            amount=form.cleaned_data["amount"],
-            unit=form.cleaned_data["unit"],
-        )
-        messages.success(request, _("Thank you: the outcome is recorded."))
-        return redirect(introduction.get_absolute_url())
+        try:
+            services.outcome_record(
+                introduction=introduction,
+                by=request.user,  # type: ignore[arg-type]
+                description=form.cleaned_data["description"],
+                amount=form.cleaned_data["amount"],
+                unit=form.cleaned_data["unit"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: the outcome is recorded."))
+            return redirect(introduction.get_absolute_url())
     context = _detail_context(request, introduction, side, outcome_form=form)
     return render(request, "matchmaking/introduction_detail.html", context, status=400)
 

@@ -1,4 +1,5 @@
-"""allauth hooks: new members land where an invitation pointed them, in their language."""
+"""allauth hooks: new members land where an invitation pointed them, in their language; a
+sign-up through an invitation link with the invited address needs no second confirmation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,22 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 
+from core.http import client_ip
+from members import services
+from members.models import Invitation
+
 PENDING_INVITATION_SESSION_KEY = "members.pending_invitation"
+
+
+def pending_invitation(request: HttpRequest | None) -> Invitation | None:
+    """The invitation whose link this visitor followed, as long as it can still be used."""
+    token = request.session.get(PENDING_INVITATION_SESSION_KEY) if request is not None else None
+    if not token:
+        return None
+    try:
+        return services.invitation_from_token(token)
+    except services.InvitationError:
+        return None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,6 +46,29 @@ class AccountAdapter(DefaultAccountAdapter):
         return self._pending_invitation_url(request) or super().get_email_verification_redirect_url(
             email_address
         )
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's rate limits key on the same client address as ours (core.http),
+        # so behind DJANGO_TRUSTED_PROXY_COUNT proxies they count clients, not the proxy.
+        return client_ip(request)
+
+    def is_email_verified(self, request: HttpRequest, email: str) -> bool:
+        # The invitation was mailed to its address, so following its link proves that
+        # address: a sign-up with exactly that address is verified on the way. Only while the
+        # invitation is still usable, and never any other address (allauth's own "stashed"
+        # address is not used: it would be added to whatever account signs up next).
+        invitation = pending_invitation(request)
+        return invitation is not None and services.normalise_email(
+            invitation.email
+        ) == services.normalise_email(email)
+
+    def stash_verified_email(self, request: HttpRequest, email: str) -> None:
+        # See is_email_verified: nothing is stashed apart from a live invitation.
+        return None
+
+    def unstash_verified_email(self, request: HttpRequest) -> str | None:
+        request.session.pop("account_verified_email", None)
+        return None
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         # Emails reach a new member in the language they signed up in.

@@ -1,19 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import AuditEntryInline, ask_for_reason
+from core.admin import AuditEntryInline, ImageUploadAdminMixin, ask_for_reason
 from members import services
 from members.models import (
+    IdentityChangeStatus,
     Invitation,
     JoinRequest,
     Membership,
     Organisation,
+    OrganisationIdentityChange,
     OrganisationStatus,
     Profile,
     User,
@@ -55,8 +61,27 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
+class IdentityChangeInline(admin.TabularInline):
+    """The organisation's changes of name or website, decided on their own admin page."""
+
+    model = OrganisationIdentityChange
+    fk_name = "organisation"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("created_at", "previous_name", "name", "previous_website", "website", "status")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
+    image_kinds = {"logo": "logo"}  # re-encoded like the site's own form (core.images)
     list_display = ("name", "kind", "region", "status", "verified_at", "created_at")
     list_filter = ("status", "kind", "region")
     search_fields = ("name", "kvk_number", "website")
@@ -70,7 +95,7 @@ class OrganisationAdmin(admin.ModelAdmin):
         "status_reason",
         "created_at",
     )
-    inlines = (MembershipInline, AuditEntryInline)
+    inlines = (MembershipInline, IdentityChangeInline, AuditEntryInline)
     actions = ("verify_organisations", "suspend_organisations", "reinstate_organisations")
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "kvk_number", "website", "region", "themes")}),
@@ -134,6 +159,113 @@ class OrganisationAdmin(admin.ModelAdmin):
         self.message_user(request, _("The organisations are reinstated."), messages.SUCCESS)
 
 
+@admin.register(OrganisationIdentityChange)
+class OrganisationIdentityChangeAdmin(admin.ModelAdmin):
+    """A verified organisation's new name or website waits here; editors approve or reject it
+    with the actions (through the services: nothing is edited by hand)."""
+
+    list_display = (
+        "organisation",
+        "previous_name",
+        "name",
+        "previous_website",
+        "website",
+        "status",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("name", "previous_name", "website", "previous_website", "organisation__name")
+    list_select_related = ("organisation",)
+    date_hierarchy = "created_at"
+    actions = ("approve_changes", "reject_changes")
+    fields = (
+        "organisation",
+        "previous_name",
+        "name",
+        "previous_website",
+        "website",
+        "status",
+        "proposed_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _decide(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[OrganisationIdentityChange],
+        decide: Callable[[OrganisationIdentityChange], object],
+    ) -> int:
+        done = 0
+        for change in queryset.filter(status=IdentityChangeStatus.PENDING):
+            try:
+                decide(change)
+            except ValidationError as error:
+                self.message_user(request, f"{change}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        return done
+
+    @admin.action(description=_("Approve the selected changes"), permissions=["change"])
+    def approve_changes(
+        self, request: HttpRequest, queryset: QuerySet[OrganisationIdentityChange]
+    ) -> None:
+        count = self._decide(
+            request,
+            queryset,
+            lambda change: services.identity_change_approve(change=change, by=request.user),  # type: ignore[arg-type]
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d change approved.", "%(count)d changes approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Reject the selected changes (with a reason)"), permissions=["change"]
+    )
+    def reject_changes(
+        self, request: HttpRequest, queryset: QuerySet[OrganisationIdentityChange]
+    ) -> HttpResponse | None:
+        changes = list(queryset.filter(status=IdentityChangeStatus.PENDING))
+        reason, page = ask_for_reason(
+            self,
+            request,
+            changes,
+            action="reject_changes",
+            title=str(_("Reject changes of name or website")),
+            help_text=str(_("Emailed to the organisation's admins and kept in the history.")),
+        )
+        if reason is None:
+            return page
+        count = self._decide(
+            request,
+            queryset,
+            lambda change: services.identity_change_reject(
+                change=change,
+                by=request.user,  # type: ignore[arg-type]
+                reason=reason,
+            ),
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d change rejected.", "%(count)d changes rejected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        return None
+
+
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "organisation", "role", "created_at")
@@ -144,7 +276,8 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
+class ProfileAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
+    image_kinds = {"avatar": "avatar"}  # re-encoded like the site's own form (core.images)
     list_display = ("user", "region", "is_public")
     list_filter = ("is_public", "region")
     search_fields = ("user__email", "user__display_name", "slug")

@@ -12,6 +12,7 @@ from members.models import (
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationIdentityChange,
     OrganisationKind,
     kvk_validator,
 )
@@ -48,7 +49,10 @@ class OrganisationForm(forms.Form):
         label=_("Website"),
         required=False,
         assume_scheme="https",
-        help_text=_("Needed to verify the organisation through an address on its domain."),
+        help_text=_(
+            "Needed to verify the organisation through an address on its domain. A free email "
+            "service or shared hosting (gmail.com, github.io) cannot verify you."
+        ),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -74,14 +78,21 @@ class OrganisationForm(forms.Form):
     )
     remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
 
-    def __init__(self, *args: Any, instance: Organisation | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        instance: Organisation | None = None,
+        proposed: OrganisationIdentityChange | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
-                "name": instance.name,
+                # A change that waits for an editor shows as what the admin last asked for.
+                "name": proposed.name if proposed else instance.name,
                 "kind": instance.kind,
                 "kvk_number": instance.kvk_number,
-                "website": instance.website,
+                "website": proposed.website if proposed else instance.website,
                 "description": instance.description,
                 "region": instance.region,
                 "themes": list(instance.themes.all()),
@@ -90,6 +101,12 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if instance is None or not instance.logo:
             del self.fields["remove_logo"]
+        if instance is not None and instance.is_verified:
+            for field in ("name", "website"):
+                self.fields[field].help_text = _(
+                    "Your organisation is verified: a new name or website is shown once an "
+                    "editor approves it."
+                )
 
     def clean_kvk_number(self) -> str:
         number = self.cleaned_data["kvk_number"].strip()
@@ -196,8 +213,33 @@ class ProfileForm(forms.Form):
         self.fields["language"].choices = settings.LANGUAGES
 
 
+class InvitationAcceptForm(forms.Form):
+    """Accepting an invitation: the one choice is whether the membership shows in public."""
+
+    is_public = forms.BooleanField(
+        label=_("Show my membership on the organisation's public page"),
+        required=False,
+        initial=False,
+        help_text=_("Only your display name. You can change this later on your page."),
+    )
+
+
+class MembershipVisibilityForm(forms.Form):
+    """The member's own switch: show or hide their membership on the organisation page."""
+
+    RETURN_TO = (("dashboard", "dashboard"), ("organisation", "organisation"))
+
+    is_public = forms.BooleanField(required=False)
+    return_to = forms.ChoiceField(choices=RETURN_TO, required=False)
+
+
 class SignupExtraForm(forms.Form):
-    """Extra sign-up field for allauth (ACCOUNT_SIGNUP_FORM_CLASS): the public display name."""
+    """Extra sign-up field for allauth (ACCOUNT_SIGNUP_FORM_CLASS): the public display name.
+
+    allauth's sign-up form derives from this one, so it also holds the invitation rule: who
+    signs up after following an invitation link signs up with the invited address (filled
+    in, read-only); the link proved that address, so the adapter marks it verified.
+    """
 
     display_name = forms.CharField(
         label=_("Your name"),
@@ -205,6 +247,43 @@ class SignupExtraForm(forms.Form):
         help_text=_("Shown to others, for example on your organisation's page."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Imported here: allauth imports this module while it builds its own forms.
+        from allauth.core import context
+
+        from members.adapter import pending_invitation
+
+        super().__init__(*args, **kwargs)
+        request = context.request
+        self.invitation = pending_invitation(request) if request is not None else None
+        email = self.fields.get("email")
+        if self.invitation is not None and email is not None:
+            email.initial = self.invitation.email
+            email.widget.attrs["readonly"] = True
+            email.help_text = _(
+                "The address your invitation was sent to. Following the link proved that it "
+                "is yours, so you need not confirm it again."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        from members.services import normalise_email
+
+        cleaned_data = super().clean() or {}
+        email = cleaned_data.get("email")
+        if (
+            self.invitation is not None
+            and email
+            and normalise_email(email) != normalise_email(self.invitation.email)
+        ):
+            self.add_error(
+                "email",
+                _(
+                    "You came here through an invitation: sign up with the address it was "
+                    "sent to. An account with another address cannot accept it."
+                ),
+            )
+        return cleaned_data
 
     def signup(self, request: Any, user: Any) -> None:
         user.display_name = self.cleaned_data["display_name"]

@@ -486,3 +486,76 @@ class DomainVerification(models.Model):
             and self.attempts < self.MAX_ATTEMPTS
             and self.expires_at > timezone.now()
         )
+
+
+class IdentityChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an editor")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OrganisationIdentityChange(models.Model):
+    """A new name or website that a verified organisation asked for.
+
+    "Verified" vouches for a name and a website; a new one is not verified until an editor
+    approves it, so until then the organisation keeps (and shows) the verified values."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="identity_changes",
+    )
+    name = models.CharField(_("new name"), max_length=150)
+    website = models.URLField(_("new website"), blank=True)
+    # What was verified when the change was asked for, so the editor sees both side by side.
+    previous_name = models.CharField(_("verified name"), max_length=150)
+    previous_website = models.URLField(_("verified website"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=IdentityChangeStatus.choices,
+        default=IdentityChangeStatus.PENDING,
+    )
+    proposed_by = models.ForeignKey(
+        User,
+        verbose_name=_("asked by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    class Meta:
+        verbose_name = _("change of name or website")
+        verbose_name_plural = _("changes of name or website")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status="pending"),
+                name="members_identitychange_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=IdentityChangeStatus.values),
+                name="members_identitychange_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.previous_name} → {self.name}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == IdentityChangeStatus.PENDING

@@ -42,11 +42,27 @@ def directory_organisations(
 
 
 def public_members(organisation: Organisation) -> QuerySet[Membership]:
-    """Members who chose to appear on the organisation page (display names only)."""
+    """Members who chose to appear on the organisation page (display names only); a
+    deactivated account no longer appears anywhere."""
     return (
-        organisation.memberships.filter(is_public=True)
+        organisation.memberships.filter(is_public=True, user__is_active=True)
         .select_related("user__profile")
         .order_by("role", "user__display_name")
+    )
+
+
+def public_memberships_of(user: User) -> QuerySet[Membership]:
+    """The organisations a public profile lists: only memberships the member chose to show,
+    only of listed organisations (never a suspended or archived one)."""
+    return (
+        Membership.objects.filter(
+            user=user,
+            user__is_active=True,
+            is_public=True,
+            organisation__status__in=LISTED_STATUSES,
+        )
+        .select_related("organisation")
+        .order_by("organisation__name")
     )
 
 

@@ -149,6 +149,18 @@ def is_organisation_admin(user: User | Any | None, organisation: Organisation) -
     return bool(user is not None and user.is_active) and is_admin_role(role_in(user, organisation))
 
 
+def can_invite(user: User | Any | None, organisation: Organisation, role: str) -> bool:
+    """May this person invite someone into the organisation with this role? Active owners and
+    admins invite members and admins; only an owner invites another owner. Asked again when
+    an invitation is accepted, so a demoted or removed inviter's link stops working."""
+    if user is None or not user.is_active:
+        return False
+    own_role = role_in(user, organisation)
+    if role == MembershipRole.OWNER:
+        return own_role == MembershipRole.OWNER
+    return is_admin_role(own_role)
+
+
 def is_organisation_member(user: User | Any | None, organisation: Organisation) -> bool:
     return role_in(user, organisation) is not None
 

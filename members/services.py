@@ -24,21 +24,24 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import ratelimit
 from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.models import Region, Theme
-from members import roles
+from members import domains, roles
 from members.models import (
     INVITATION_SIGNING_SALT,
     INVITATION_VALID_DAYS,
     DomainVerification,
+    IdentityChangeStatus,
     Invitation,
     JoinRequest,
     JoinRequestStatus,
     Membership,
     MembershipRole,
     Organisation,
+    OrganisationIdentityChange,
     OrganisationStatus,
     Profile,
     User,
@@ -159,6 +162,27 @@ def profile_update(
 # Organisations
 # ---------------------------------------------------------------------------
 
+HOUR = 60 * 60
+DAY = 24 * HOUR
+# Editors hear of at most this many identity changes per organisation a day: flipping the
+# name back and forth must not flood their mailboxes (the admin lists every change anyway).
+IDENTITY_CHANGE_MAILS_PER_DAY = 3
+
+
+def _limit(action: str, *, limit: int, period: int, message: str) -> None:
+    """Count one action in the shared cache, so that the limit holds across processes and
+    across organisations; refuse once there were more than ``limit`` in ``period`` seconds."""
+    if not ratelimit.hit(f"ratelimit:{action}", limit=limit, period=period):
+        raise ValidationError(message, code="rate_limited")
+
+
+def _lock(organisation: Organisation, *fields: str) -> None:
+    """Lock the organisation's row and reload ``fields`` from it, so that no rule is checked
+    against a stale copy and two changes cannot race."""
+    values = Organisation.objects.select_for_update().values(*fields).get(pk=organisation.pk)
+    for field, value in values.items():
+        setattr(organisation, field, value)
+
 
 @transaction.atomic
 def organisation_register(
@@ -174,7 +198,8 @@ def organisation_register(
     open_to_cooperation: bool = True,
     logo: ContentFile | None = None,
 ) -> Organisation:
-    """Register an organisation; the registering member becomes its first owner."""
+    """Register an organisation; the registering member becomes its first owner. One account
+    registers at most ORGANISATION_REGISTRATIONS_PER_DAY organisations a day."""
     if not has_verified_email(by):
         raise PermissionDenied(_("Verify your email address before you register an organisation."))
     organisation = Organisation(
@@ -191,6 +216,15 @@ def organisation_register(
     if logo is not None:
         organisation.logo = logo  # type: ignore[assignment]
     organisation.full_clean()
+    _limit(
+        f"members.organisation_register:user:{by.pk}",
+        limit=settings.ORGANISATION_REGISTRATIONS_PER_DAY,
+        period=DAY,
+        message=_(
+            "You registered several organisations today. Try again tomorrow, or ask the "
+            "editors if you really need more."
+        ),
+    )
     organisation.save()
     organisation.themes.set(list(themes))
     if logo is not None:
@@ -215,16 +249,21 @@ def organisation_update(
     logo: ContentFile | None = None,
     remove_logo: bool = False,
 ) -> Organisation:
+    """Save the organisation's profile. A suspended or archived organisation changes nothing.
+    A verified one keeps its verified name and website: a new name or website waits for an
+    editor (`identity_change_approve`) and the public page shows the verified values."""
     _require_admin(organisation, by)
-    organisation.name = name
+    _lock(organisation, "status", "name", "website")
+    roles.require_active_organisation(organisation)
+    if organisation.status == OrganisationStatus.VERIFIED:
+        _identity_change_propose(organisation=organisation, by=by, name=name, website=website)
+    else:
+        if website != organisation.website:
+            _expire_domain_codes(organisation)
+        organisation.name = name
+        organisation.website = website
     organisation.kind = kind
     organisation.kvk_number = kvk_number
-    if website != organisation.website and organisation.verification_method == "domain":
-        # The domain proved who they are; a new domain has to prove it again.
-        organisation.status = OrganisationStatus.PENDING
-        organisation.verified_at = None
-        organisation.verification_method = ""
-    organisation.website = website
     organisation.description = description
     organisation.region = region
     organisation.open_to_cooperation = open_to_cooperation
@@ -234,7 +273,19 @@ def organisation_update(
             transaction.on_commit(lambda: delete_image(old, "logo"))
         organisation.logo = logo or ""  # type: ignore[assignment]
     organisation.full_clean()
-    organisation.save()
+    # Only the profile's own fields: status and verification belong to other flows.
+    organisation.save(
+        update_fields=[
+            "name",
+            "website",
+            "kind",
+            "kvk_number",
+            "description",
+            "region",
+            "open_to_cooperation",
+            "logo",
+        ]
+    )
     organisation.themes.set(list(themes))
     if logo is not None:
         make_renditions(organisation.logo, "logo")
@@ -320,6 +371,162 @@ def organisation_reinstate(*, organisation: Organisation, by: User) -> Organisat
 
 
 # ---------------------------------------------------------------------------
+# A verified organisation's new name or website waits for an editor
+# ---------------------------------------------------------------------------
+
+
+def open_identity_change(organisation: Organisation) -> OrganisationIdentityChange | None:
+    """The change of name or website that waits for an editor, if any."""
+    return organisation.identity_changes.filter(status=IdentityChangeStatus.PENDING).first()
+
+
+def _identity_summary(name: str, website: str, new_name: str, new_website: str) -> str:
+    parts = []
+    if new_name != name:
+        parts.append(f"{name} → {new_name}")
+    if new_website != website:
+        parts.append(f"{website or '-'} → {new_website or '-'}")
+    return "; ".join(parts)
+
+
+def _identity_change_propose(
+    *, organisation: Organisation, by: User, name: str, website: str
+) -> OrganisationIdentityChange | None:
+    """Record the new name or website for an editor (the caller holds the organisation's row
+    lock). A changed proposal replaces the open one with a new row, so that an editor never
+    approves values other than those they looked at; going back to the verified values
+    withdraws it."""
+    open_change = (
+        OrganisationIdentityChange.objects.select_for_update()
+        .filter(organisation=organisation, status=IdentityChangeStatus.PENDING)
+        .first()
+    )
+    if open_change is not None:
+        if (open_change.name, open_change.website) == (name, website):
+            return open_change
+        open_change.status = IdentityChangeStatus.WITHDRAWN
+        open_change.decided_at = timezone.now()
+        open_change.decided_by = by
+        open_change.save(update_fields=["status", "decided_at", "decided_by"])
+    if (name, website) == (organisation.name, organisation.website):
+        return None
+    change = OrganisationIdentityChange.objects.create(
+        organisation=organisation,
+        name=name,
+        website=website,
+        previous_name=organisation.name,
+        previous_website=organisation.website,
+        proposed_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="organisation.identity_change",
+        target=organisation,
+        reason=_identity_summary(organisation.name, organisation.website, name, website),
+    )
+    if ratelimit.hit(
+        f"ratelimit:members.identity_change_mail:organisation:{organisation.pk}",
+        limit=IDENTITY_CHANGE_MAILS_PER_DAY,
+        period=DAY,
+    ):
+        link = absolute_url(
+            reverse("admin:members_organisationidentitychange_change", args=[change.pk])
+        )
+        for email, language in roles.editors().values_list("email", "language"):
+            send_templated_email(
+                template_prefix="members/email/identity_change_proposed",
+                to=[email],
+                context={"change": change, "organisation": organisation, "url": link},
+                language=language,
+            )
+    return change
+
+
+def _locked_change(change: OrganisationIdentityChange) -> OrganisationIdentityChange:
+    """Lock the organisation first, then the change (the order `organisation_update` uses),
+    and refuse a change that has already been decided, withdrawn or replaced."""
+    organisation = Organisation.objects.select_for_update().get(pk=change.organisation_id)
+    change = OrganisationIdentityChange.objects.select_for_update().get(pk=change.pk)
+    change.organisation = organisation
+    if not change.is_pending:
+        raise ValidationError(
+            _("This change was already decided, withdrawn or replaced by a newer one."),
+            code="not_pending",
+        )
+    return change
+
+
+@transaction.atomic
+def identity_change_approve(
+    *, change: OrganisationIdentityChange, by: User
+) -> OrganisationIdentityChange:
+    """An editor accepts the new name or website; the organisation stays verified, now on the
+    editor's word (the domain it may have proven before is no longer its website)."""
+    roles.require_editor(by)
+    change = _locked_change(change)
+    organisation = change.organisation
+    summary = _identity_summary(
+        organisation.name, organisation.website, change.name, change.website
+    )
+    if change.website != organisation.website:
+        _expire_domain_codes(organisation)
+    organisation.name = change.name
+    organisation.website = change.website
+    update_fields = ["name", "website"]
+    if organisation.verified_at is not None:
+        organisation.verified_at = timezone.now()
+        organisation.verification_method = "editor"
+        update_fields += ["verified_at", "verification_method"]
+    organisation.save(update_fields=update_fields)
+    change.status = IdentityChangeStatus.APPROVED
+    change.decided_at = timezone.now()
+    change.decided_by = by
+    change.save(update_fields=["status", "decided_at", "decided_by"])
+    audit_record(
+        actor=by, action="organisation.identity_change.approve", target=organisation, reason=summary
+    )
+    _notify_admins(
+        organisation,
+        "members/email/identity_change_decided",
+        {"organisation": organisation, "change": change, "approved": True, "reason": ""},
+    )
+    return change
+
+
+@transaction.atomic
+def identity_change_reject(
+    *, change: OrganisationIdentityChange, by: User, reason: str
+) -> OrganisationIdentityChange:
+    """An editor refuses the new name or website; the verified ones stay."""
+    roles.require_editor(by)
+    if not reason.strip():
+        raise ValidationError(_("Give a reason, so the organisation knows what to do."))
+    change = _locked_change(change)
+    change.status = IdentityChangeStatus.REJECTED
+    change.decided_at = timezone.now()
+    change.decided_by = by
+    change.decision_reason = reason
+    change.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    audit_record(
+        actor=by,
+        action="organisation.identity_change.reject",
+        target=change.organisation,
+        reason=reason,
+    )
+    _notify_admins(
+        change.organisation,
+        "members/email/identity_change_decided",
+        {
+            "organisation": change.organisation,
+            "change": change,
+            "approved": False,
+            "reason": reason,
+        },
+    )
+    return change
+
+
+# ---------------------------------------------------------------------------
 # Verification through an address on the organisation's own website domain
 # ---------------------------------------------------------------------------
 
@@ -328,32 +535,54 @@ def _code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-def email_matches_domain(email: str, domain: str) -> bool:
-    email_domain = email.rsplit("@", 1)[-1].lower()
-    return bool(domain) and (email_domain == domain or email_domain.endswith("." + domain))
+def _expire_domain_codes(organisation: Organisation) -> None:
+    """A code proves the domain it was sent to; once the website changes, it proves nothing."""
+    now = timezone.now()
+    DomainVerification.objects.filter(
+        organisation=organisation, confirmed_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+
+
+def _require_pending(organisation: Organisation) -> None:
+    """Only a pending organisation verifies itself: a suspended one must not verify its way
+    out of a suspension, a verified one has nothing left to prove."""
+    roles.require_active_organisation(organisation)
+    if organisation.status != OrganisationStatus.PENDING:
+        raise ValidationError(_("This organisation is already verified."), code="not_pending")
+
+
+def _email_domain(email: str) -> str:
+    """The registrable domain the limits count under (subdomains count as their domain)."""
+    host = domains.email_host(email)
+    return domains.registrable_domain(host) or host
 
 
 @transaction.atomic
 def domain_verification_start(
     *, organisation: Organisation, by: User, email: str
 ) -> DomainVerification:
-    """Mail a six-digit code to an address on the organisation's website domain."""
+    """Mail a six-digit code to an address on the organisation's own website domain. Refused
+    for free-mail and shared-hosting domains, and past the limits per member and per domain."""
     _require_admin(organisation, by)
-    domain = organisation.website_domain
-    if not domain:
-        raise ValidationError(
-            _("Add your organisation's website first: the address must be on its domain.")
-        )
-    if not email_matches_domain(email, domain):
-        raise ValidationError(
-            _("Use an address that ends in @%(domain)s, the domain of your website.")
-            % {"domain": domain}
-        )
+    _lock(organisation, "status", "website")
+    _require_pending(organisation)
+    refusal = domains.email_refusal(email, organisation.website)
+    if refusal is not None:
+        raise ValidationError(refusal, code="domain_refused")
+    too_many = _("Too many codes were requested. Try again in an hour.")
     recent = organisation.domain_verifications.filter(
         created_at__gte=timezone.now() - timedelta(hours=1)
     ).count()
     if recent >= DOMAIN_CODES_PER_HOUR:
-        raise ValidationError(_("Too many codes were requested. Try again in an hour."))
+        raise ValidationError(too_many, code="rate_limited")
+    per_hour = settings.ORGANISATION_DOMAIN_CODES_PER_HOUR
+    _limit(f"members.domain_code:user:{by.pk}", limit=per_hour, period=HOUR, message=too_many)
+    _limit(
+        f"members.domain_code:domain:{_email_domain(email)}",
+        limit=per_hour,
+        period=HOUR,
+        message=_("Too many codes were requested for this domain. Try again in an hour."),
+    )
     code = f"{secrets.randbelow(1_000_000):06d}"
     verification = DomainVerification.objects.create(
         organisation=organisation,
@@ -373,8 +602,11 @@ def domain_verification_start(
 
 @transaction.atomic
 def domain_verification_confirm(*, organisation: Organisation, by: User, code: str) -> bool:
-    """Check a code; verify the organisation when it matches. Attempts are limited."""
+    """Check a code; verify the organisation when it matches. Attempts are limited per code,
+    and per member and per email domain across all organisations."""
     _require_admin(organisation, by)
+    _lock(organisation, "status", "website")
+    _require_pending(organisation)
     verification = (
         DomainVerification.objects.select_for_update()
         .filter(organisation=organisation, confirmed_at__isnull=True)
@@ -383,6 +615,19 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
     )
     if verification is None or not verification.is_usable():
         raise ValidationError(_("This code has expired or was tried too often. Ask for a new one."))
+    if domains.email_refusal(verification.email, organisation.website) is not None:
+        raise ValidationError(
+            _("This code was sent for another website. Ask for a new one."), code="stale_code"
+        )
+    per_hour = settings.ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR
+    too_many = _("Too many codes were entered in the last hour. Try again later.")
+    _limit(f"members.domain_attempt:user:{by.pk}", limit=per_hour, period=HOUR, message=too_many)
+    _limit(
+        f"members.domain_attempt:domain:{_email_domain(verification.email)}",
+        limit=per_hour,
+        period=HOUR,
+        message=too_many,
+    )
     verification.attempts += 1
     if not hmac.compare_digest(verification.code_hash, _code_hash(code.strip())):
         verification.save(update_fields=["attempts"])
@@ -398,8 +643,48 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
 # ---------------------------------------------------------------------------
 
 
+def normalise_email(email: str) -> str:
+    """The form in which two addresses are compared: no surrounding space, lower case (as
+    allauth stores them and as the database's case-insensitive constraints compare)."""
+    return email.strip().lower()
+
+
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    """Does the member hold the invited address, verified? Only then may they accept: the
+    link alone could have been forwarded or seen by someone else."""
+    return EmailAddress.objects.filter(
+        user=user, verified=True, email__iexact=normalise_email(invitation.email)
+    ).exists()
+
+
+def invitation_awaits_verification(invitation: Invitation, user: User) -> bool:
+    """The member holds the invited address but has not confirmed it yet."""
+    return EmailAddress.objects.filter(
+        user=user, verified=False, email__iexact=normalise_email(invitation.email)
+    ).exists()
+
+
 def invitation_link(invitation: Invitation) -> str:
     return absolute_url(reverse("members:invitation_accept", args=[invitation.accept_token]))
+
+
+def _check_usable(invitation: Invitation) -> None:
+    """Raise InvitationError, saying why, when an invitation can no longer be used."""
+    if invitation.revoked_at is not None:
+        raise InvitationError(_("This invitation was withdrawn."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationError(_("This invitation has expired. Ask for a new one."))
+    if not roles.is_active_organisation(invitation.organisation):
+        raise InvitationError(_("This organisation no longer accepts new members."))
+    if not roles.can_invite(invitation.invited_by, invitation.organisation, invitation.role):
+        raise InvitationError(
+            _(
+                "This invitation was withdrawn: the person who sent it can no longer invite "
+                "for this organisation. Ask one of its admins for a new one."
+            )
+        )
 
 
 def invitation_from_token(token: str) -> Invitation:
@@ -411,26 +696,41 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationError(_("This invitation has expired. Ask for a new one.")) from None
     except BadSignature:
         raise InvitationError(_("This invitation link is not valid.")) from None
-    invitation = Invitation.objects.select_related("organisation").filter(code=code).first()
-    if invitation is None or invitation.revoked_at is not None:
+    invitation = (
+        Invitation.objects.select_related("organisation", "invited_by").filter(code=code).first()
+    )
+    if invitation is None:
         raise InvitationError(_("This invitation was withdrawn."))
-    if invitation.accepted_at is not None:
-        raise InvitationError(_("This invitation has already been used."))
-    if invitation.expires_at <= timezone.now():
-        raise InvitationError(_("This invitation has expired. Ask for a new one."))
-    if not invitation.organisation.is_public:
-        raise InvitationError(_("This organisation no longer accepts new members."))
+    _check_usable(invitation)
     return invitation
+
+
+def _revoke_invitations_sent_by(
+    user_id: int, organisation_id: int, *, only_roles: Iterable[str] | None = None
+) -> int:
+    """Withdraw the open invitations a person sent for an organisation (all, or only those
+    for the given roles): what they may no longer grant, their links no longer grant."""
+    invitations = Invitation.objects.filter(
+        organisation_id=organisation_id,
+        invited_by_id=user_id,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+    if only_roles is not None:
+        invitations = invitations.filter(role__in=list(only_roles))
+    return invitations.update(revoked_at=timezone.now())
 
 
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str = MembershipRole.MEMBER
 ) -> Invitation:
-    inviter = _require_admin(organisation, by)
-    if role == MembershipRole.OWNER and inviter.role != MembershipRole.OWNER:
+    _require_admin(organisation, by)
+    _locked_organisation(organisation)
+    roles.require_active_organisation(organisation)
+    if not roles.can_invite(by, organisation, role):
         raise PermissionDenied(_("Only an owner can invite another owner."))
-    email = email.strip()
+    email = normalise_email(email)
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError(_("%(email)s is already a member.") % {"email": email})
     # A new invitation to the same address replaces the open one.
@@ -473,15 +773,28 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
-    """Join the organisation through an invitation; a used invitation cannot be reused."""
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if not invitation.is_open():
-        raise InvitationError(_("This invitation has already been used or has expired."))
-    if not has_verified_email(by):
-        raise PermissionDenied(_("Verify your email address first."))
+def invitation_accept(*, invitation: Invitation, by: User, is_public: bool = False) -> Membership:
+    """Join the organisation through an invitation. Only the holder of the invited address
+    (verified) may, only while the organisation is active and the inviter may still invite;
+    a used invitation cannot be reused. The membership is hidden unless they choose to show it.
+    """
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organisation", "invited_by")
+        .get(pk=invitation.pk)
+    )
+    organisation = invitation.organisation
+    _locked_organisation(organisation)
+    roles.require_active_organisation(organisation)
+    _check_usable(invitation)
+    if not invitation_is_for(invitation, by):
+        raise PermissionDenied(
+            _("This invitation was sent to another email address than the one of your account.")
+        )
     membership, created = Membership.objects.get_or_create(
-        organisation=invitation.organisation, user=by, defaults={"role": invitation.role}
+        organisation=organisation,
+        user=by,
+        defaults={"role": invitation.role, "is_public": is_public},
     )
     if not created and membership.role == MembershipRole.MEMBER and invitation.role in ADMIN_ROLES:
         membership.role = invitation.role
@@ -490,7 +803,7 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     JoinRequest.objects.filter(
-        organisation=invitation.organisation, user=by, status=JoinRequestStatus.PENDING
+        organisation=organisation, user=by, status=JoinRequestStatus.PENDING
     ).update(status=JoinRequestStatus.APPROVED, decided_at=timezone.now())
     return membership
 
@@ -502,8 +815,9 @@ def invitation_accept(*, invitation: Invitation, by: User) -> Membership:
 
 @transaction.atomic
 def join_request_create(*, organisation: Organisation, by: User, message: str = "") -> JoinRequest:
-    if not organisation.is_public:
+    if not roles.is_listed(organisation):
         raise PermissionDenied
+    roles.require_active_organisation(organisation)
     if not has_verified_email(by):
         raise PermissionDenied(_("Verify your email address first."))
     if Membership.objects.filter(organisation=organisation, user=by).exists():
@@ -528,7 +842,12 @@ def join_request_create(*, organisation: Organisation, by: User, message: str = 
 
 @transaction.atomic
 def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -> JoinRequest:
-    _require_admin(join_request.organisation, by)
+    """An admin approves or declines; the new membership is hidden until the member shows it.
+    A suspended or archived organisation decides nothing."""
+    organisation = join_request.organisation
+    _require_admin(organisation, by)
+    _locked_organisation(organisation)
+    roles.require_active_organisation(organisation)
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequestStatus.PENDING:
         raise ValidationError(_("This request has already been handled."))
@@ -538,14 +857,18 @@ def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -
     join_request.save(update_fields=["status", "decided_at", "decided_by"])
     if approve:
         Membership.objects.get_or_create(
-            organisation=join_request.organisation,
+            organisation=organisation,
             user=join_request.user,
             defaults={"role": MembershipRole.MEMBER},
         )
     send_templated_email(
         template_prefix="members/email/join_request_decided",
         to=[join_request.user.email],
-        context={"organisation": join_request.organisation, "approved": approve},
+        context={
+            "organisation": organisation,
+            "approved": approve,
+            "dashboard_url": absolute_url(reverse("members:dashboard")),
+        },
         language=join_request.user.language,
     )
     return join_request
@@ -558,6 +881,19 @@ def join_request_decide(*, join_request: JoinRequest, by: User, approve: bool) -
 
 def _owner_count(memberships: list[Membership]) -> int:
     return sum(1 for m in memberships if m.role == MembershipRole.OWNER)
+
+
+def _revoke_what_the_new_role_cannot_grant(membership: Membership, previous: str) -> None:
+    """After a role goes down, the person's open invitations must not grant more than they
+    now could: an admin's invitations go with the admin role, a former owner's owner
+    invitations with the owner role."""
+    organisation_id = membership.organisation_id
+    if previous in ADMIN_ROLES and membership.role not in ADMIN_ROLES:
+        _revoke_invitations_sent_by(membership.user_id, organisation_id)
+    elif previous == MembershipRole.OWNER and membership.role != MembershipRole.OWNER:
+        _revoke_invitations_sent_by(
+            membership.user_id, organisation_id, only_roles=[MembershipRole.OWNER]
+        )
 
 
 @transaction.atomic
@@ -583,12 +919,14 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
     previous = target.role
     target.role = role
     target.save(update_fields=["role"])
+    _revoke_what_the_new_role_cannot_grant(target, previous)
     audit_record(actor=by, action="membership.role", target=target, reason=f"{previous} → {role}")
     return target
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
+    """An admin removes a member; whatever invitations the member sent go with them."""
     memberships = _locked_memberships(membership.organisation)
     actor = next((m for m in memberships if m.user_id == by.pk), None)
     target = next(m for m in memberships if m.pk == membership.pk)
@@ -598,23 +936,38 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise PermissionDenied(_("Only an owner can remove an owner."))
     if target.role == MembershipRole.OWNER and _owner_count(memberships) <= 1:
         raise ValidationError(_("An organisation needs at least one owner."))
+    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
     target.delete()
 
 
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> None:
+    """A member leaves; the invitations they sent for the organisation are withdrawn."""
     memberships = _locked_memberships(membership.organisation)
     target = next(m for m in memberships if m.pk == membership.pk)
     if target.role == MembershipRole.OWNER and _owner_count(memberships) <= 1:
         raise ValidationError(
             _("You are the only owner. Transfer ownership to someone else before you leave.")
         )
+    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
     target.delete()
 
 
 @transaction.atomic
+def membership_set_visibility(*, membership: Membership, by: User, is_public: bool) -> Membership:
+    """Whether the membership shows on the public organisation page and profile: the member's
+    own choice (it is personal data), so nobody else may make it."""
+    if by is None or not by.is_authenticated or membership.user_id != by.pk:
+        raise PermissionDenied(_("Only the member themselves can choose this."))
+    membership.is_public = is_public
+    membership.save(update_fields=["is_public"])
+    return membership
+
+
+@transaction.atomic
 def ownership_transfer(*, organisation: Organisation, by: User, to: Membership) -> Membership:
-    """Make another member owner; the current owner stays on as admin."""
+    """Make another member owner; the current owner stays on as admin (and so loses the
+    owner invitations they sent)."""
     memberships = _locked_memberships(organisation)
     actor = next((m for m in memberships if m.user_id == by.pk), None)
     target = next((m for m in memberships if m.pk == to.pk), None)
@@ -626,6 +979,7 @@ def ownership_transfer(*, organisation: Organisation, by: User, to: Membership) 
     target.save(update_fields=["role"])
     actor.role = MembershipRole.ADMIN
     actor.save(update_fields=["role"])
+    _revoke_what_the_new_role_cannot_grant(actor, MembershipRole.OWNER)
     audit_record(
         actor=by,
         action="organisation.transfer_ownership",

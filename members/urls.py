@@ -25,6 +25,11 @@ urlpatterns = [
     path("organisaties/<slug:slug>/eigenaar/", views.ownership_transfer, name="ownership_transfer"),
     path("organisaties/<slug:slug>/verlaten/", views.membership_leave, name="membership_leave"),
     path(
+        "organisaties/<slug:slug>/zichtbaarheid/",
+        views.membership_visibility,
+        name="membership_visibility",
+    ),
+    path(
         "organisaties/<slug:slug>/aansluiten/",
         views.join_request_create,
         name="join_request_create",

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,14 +15,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.models import Region, Theme
 from core.ratelimit import RateLimited, ratelimit_guard
-from members import queries, services
+from members import domains, queries, services
 from members.adapter import PENDING_INVITATION_SESSION_KEY
 from members.forms import (
     DomainCodeForm,
     DomainEmailForm,
+    InvitationAcceptForm,
     InvitationForm,
     JoinRequestForm,
     MembershipChoiceForm,
+    MembershipVisibilityForm,
     OrganisationForm,
     ProfileForm,
 )
@@ -41,7 +42,7 @@ from members.permissions import (
     get_public_organisation,
     membership_of,
 )
-from members.roles import LISTED_STATUSES
+from members.roles import is_active_organisation, is_listed
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -95,13 +96,7 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
     is_own = request.user.is_authenticated and profile.user_id == request.user.pk
     if not (profile.is_public or is_own) or not profile.user.is_active:
         raise Http404
-    memberships = (
-        profile.user.memberships.filter(is_public=True, organisation__status__in=LISTED_STATUSES)
-        .select_related("organisation")
-        .order_by("organisation__name")
-        if profile.show_organisations
-        else []
-    )
+    memberships = queries.public_memberships_of(profile.user) if profile.show_organisations else []
     return render(
         request,
         "members/profile_detail.html",
@@ -163,6 +158,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 _("%(name)s is registered. Verify it so that others know it is real.")
                 % {"name": organisation.name},
             )
+            _warn_about_website(request, organisation)
             return redirect(organisation)
     return render(request, "members/organisation_form.html", {"form": form, "organisation": None})
 
@@ -170,7 +166,12 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    if not is_active_organisation(organisation):
+        return _frozen(request, organisation)
+    change = services.open_identity_change(organisation)
+    form = OrganisationForm(
+        request.POST or None, request.FILES or None, instance=organisation, proposed=change
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_update(
@@ -183,10 +184,43 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, _constraint_message(error))
         else:
             messages.success(request, _("The changes are saved."))
+            if services.open_identity_change(organisation) is not None:
+                messages.info(
+                    request,
+                    _(
+                        "The new name or website waits for an editor. Until it is approved, "
+                        "your page shows the verified name and website."
+                    ),
+                )
+            _warn_about_website(request, organisation)
             return redirect(organisation)
     return render(
-        request, "members/organisation_form.html", {"form": form, "organisation": organisation}
+        request,
+        "members/organisation_form.html",
+        {"form": form, "organisation": organisation, "identity_change": change},
     )
+
+
+def _frozen(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+    """A suspended or archived organisation's admins learn why nothing can be changed."""
+    messages.error(
+        request,
+        _(
+            "%(name)s is suspended or archived: it cannot be changed or verified until an "
+            "editor lifts the suspension. Reply to the editors' email if you have questions."
+        )
+        % {"name": organisation.name},
+    )
+    return redirect("members:dashboard")
+
+
+def _warn_about_website(request: HttpRequest, organisation: Organisation) -> None:
+    """Tell a pending organisation right away when its website can never verify it by an
+    address on its domain (free mail, shared hosting): an editor has to verify it then."""
+    if organisation.website and not organisation.is_verified:
+        refusal = domains.website_refusal(organisation.website)
+        if refusal is not None:
+            messages.warning(request, refusal)
 
 
 def _constraint_message(error: Exception) -> str:
@@ -232,6 +266,8 @@ def _render_members_page(
             ).select_related("user"),
             "invitation_form": invitation_form or InvitationForm(inviter_role=membership.role),
             "roles": MembershipRole.choices,
+            # A suspended or archived organisation neither invites nor decides on requests.
+            "organisation_is_active": is_active_organisation(organisation),
         },
         status=status,
     )
@@ -252,7 +288,8 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
                     role=form.cleaned_data["role"],
                 )
         except ValidationError as error:
-            form.add_error("email", error)
+            inactive = getattr(error, "code", None) == "organisation_inactive"
+            form.add_error(None if inactive else "email", error)
         except PermissionDenied as error:
             form.add_error("role", str(error))
         except RateLimited:
@@ -377,11 +414,45 @@ def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
         organisation.join_requests.filter(status=JoinRequestStatus.PENDING), pk=int(request_id)
     )
     approve = request.POST.get("decision") == "approve"
-    services.join_request_decide(join_request=join_request, by=request.user, approve=approve)  # type: ignore[arg-type]
-    messages.success(
-        request, _("The request was approved.") if approve else _("The request was declined.")
-    )
+    try:
+        services.join_request_decide(join_request=join_request, by=request.user, approve=approve)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The request was approved.") if approve else _("The request was declined.")
+        )
     return redirect("members:organisation_members", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_visibility(request: HttpRequest, slug: str) -> HttpResponse:
+    """The member shows or hides their own membership on the public organisation page."""
+    organisation, membership = get_organisation_for_member(request, slug)
+    form = MembershipVisibilityForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    services.membership_set_visibility(
+        membership=membership,
+        by=request.user,  # type: ignore[arg-type]
+        is_public=form.cleaned_data["is_public"],
+    )
+    if membership.is_public:
+        messages.success(
+            request,
+            _("Your membership of %(name)s now shows on its public page.")
+            % {"name": organisation.name},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your membership of %(name)s no longer shows on its public page.")
+            % {"name": organisation.name},
+        )
+    if form.cleaned_data["return_to"] == "organisation" and is_listed(organisation):
+        return redirect(organisation)
+    return redirect("members:dashboard")
 
 
 # ---------------------------------------------------------------------------
@@ -392,6 +463,8 @@ def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
+    if not is_active_organisation(organisation):
+        return _frozen(request, organisation)
     if organisation.is_verified:
         messages.info(request, _("This organisation is already verified."))
         return redirect(organisation)
@@ -435,6 +508,8 @@ def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
             "email_form": email_form,
             "code_form": code_form,
             "pending": pending if pending and pending.is_usable() else None,
+            # Free mail or shared hosting: no address there can verify the organisation.
+            "website_refusal": domains.website_refusal(organisation.website),
         },
     )
 
@@ -453,28 +528,55 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
         )
     if not request.user.is_authenticated:
-        # Remember the invitation through sign-up or log-in; the address it was sent to is
-        # proven by the click, so allauth may treat it as verified.
+        # Remember the invitation through sign-up or log-in. A sign-up then gets the invited
+        # address filled in, and because the link proves it, it needs no second confirmation
+        # (members.adapter); a sign-up with another address cannot accept.
         request.session[PENDING_INVITATION_SESSION_KEY] = token
-        get_adapter(request).stash_verified_email(request, invitation.email)
         return render(request, "members/invitation_landing.html", {"invitation": invitation})
-    if request.method == "POST":
+    user = request.user
+    if not services.invitation_is_for(invitation, user):  # type: ignore[arg-type]
+        if services.invitation_awaits_verification(invitation, user):  # type: ignore[arg-type]
+            messages.warning(request, _("Verify your email address first."))
+            return redirect("account_email")
+        # Someone else's invitation (or the invitee logged in with another account): say so,
+        # and offer to log out and come back; never a membership. The log-out button brings
+        # the link back, so this session need not remember it.
+        request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        return render(
+            request,
+            "members/invitation_wrong_account.html",
+            {"invitation": invitation, "token": token},
+            status=403,
+        )
+    # Bound on every POST, even an empty one: an unticked box sends nothing (stay hidden).
+    form = InvitationAcceptForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_accept(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+            services.invitation_accept(
+                invitation=invitation,
+                by=user,  # type: ignore[arg-type]
+                is_public=form.cleaned_data["is_public"],
+            )
         except services.InvitationError as error:
             return render(
                 request, "members/invitation_invalid.html", {"reason": str(error)}, status=410
             )
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect("account_email")
+        except (ValidationError, PermissionDenied) as error:
+            return render(
+                request,
+                "members/invitation_invalid.html",
+                {"reason": " ".join(getattr(error, "messages", [str(error)]))},
+                status=403,
+            )
         request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
         messages.success(
             request, _("Welcome to %(name)s!") % {"name": invitation.organisation.name}
         )
         return redirect(invitation.organisation)
     return render(
-        request, "members/invitation_confirm.html", {"invitation": invitation, "token": token}
+        request,
+        "members/invitation_confirm.html",
+        {"invitation": invitation, "token": token, "form": form},
     )
 
 

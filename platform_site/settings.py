@@ -31,6 +31,13 @@ if _secret_key is None:
             "The environment variable DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
         )
     _secret_key = "insecure-development-key-only-for-debug-mode-0123456789abcdef"
+elif not DEBUG and len(_secret_key) < 50:
+    # Sessions, password-reset links and invitations are signed with it: a short key can
+    # be guessed. `python -c "import secrets; print(secrets.token_urlsafe(50))"` makes one.
+    raise ImproperlyConfigured(
+        "The environment variable DJANGO_SECRET_KEY must be at least 50 characters long "
+        f"when DJANGO_DEBUG is off (it has {len(_secret_key)})."
+    )
 SECRET_KEY = _secret_key
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -46,7 +53,7 @@ INSTALLED_APPS = [
     "matchmaking",
     "curation",
     # Django contrib
-    "django.contrib.admin",
+    "platform_site.apps.AdminConfig",  # django.contrib.admin with our site (second factor)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuse an oversized body before anything reads (and spools) it.
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -177,8 +186,24 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body we accept at all (core.middleware answers 413 above it, before
+# the body is read): one image (core.images caps it at 8 MB) plus the rest of its form.
+# A reverse proxy in front should cap bodies at the same size (see the README).
+MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+if MAX_REQUEST_BYTES < 64 * 1024:
+    raise ImproperlyConfigured(
+        "The environment variable DJANGO_MAX_REQUEST_BYTES must be at least 65536 "
+        "(64 KB): smaller, even a plain form could not be sent."
+    )
+# Form fields without files: far less than an upload (Django's default, 2.5 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BYTES)
+# Uploaded files up to this size stay in memory; larger ones (up to MAX_REQUEST_BYTES)
+# go to a temporary file, so memory per request stays bounded.
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2_621_440, MAX_REQUEST_BYTES)
+# No form of ours has many fields (the admin's bulk actions send one per selected row)
+# or more than one file.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # ---------------------------------------------------------------------------
 # Email through Django 6.1's MAILERS
@@ -220,8 +245,12 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_TLS_PROXY", False) else None
 )
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
-SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=HTTPS)
+# Both reach beyond this site (every subdomain; browsers' built-in lists, hard to leave),
+# so each is the operator's explicit choice.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", default=False)
+# `check --deploy` warns while either is off; off is this project's deliberate default.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -231,6 +260,16 @@ LANGUAGE_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+# How many reverse proxies of ours stand in front of Django, each appending to
+# X-Forwarded-For. core.http.client_ip reads the client's address from it for our rate
+# limits and allauth's (through the account adapter); 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("The environment variable DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Staff need a second factor (allauth MFA) before the admin opens; off in debug so that
+# `make run` lets the demo admin in at once.
+ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=not DEBUG)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -287,6 +326,19 @@ if not SITE_URL.startswith(("http://", "https://")):
 SITE_REGION = env_str("SITE_REGION", "")
 # How many introductions one member may ask for in 24 hours.
 MATCHMAKING_DAILY_REQUEST_LIMIT = env_int("MATCHMAKING_DAILY_REQUEST_LIMIT", 5)
+# Requests to confirm that one member, and one organisation, may send to other organisations
+# (naming them as partners, linking to their challenges), counted in the shared cache.
+PARTNER_REQUESTS_PER_HOUR = env_int("PARTNER_REQUESTS_PER_HOUR", 10)
+PARTNER_REQUESTS_PER_DAY = env_int("PARTNER_REQUESTS_PER_DAY", 30)
+
+# Organisations: limits that hold across organisations (counted in the shared cache), so that
+# nobody spreads code guesses or registrations over many organisations or accounts.
+# Verification codes mailed per member, and per email domain, in an hour.
+ORGANISATION_DOMAIN_CODES_PER_HOUR = env_int("ORGANISATION_DOMAIN_CODES_PER_HOUR", 5)
+# Codes entered per member, and per email domain, in an hour.
+ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR = env_int("ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR", 10)
+# Organisations one account registers in 24 hours.
+ORGANISATION_REGISTRATIONS_PER_DAY = env_int("ORGANISATION_REGISTRATIONS_PER_DAY", 3)
 
 # The stamp: defaults for the one StampSettings row (editors change it in the admin later).
 STAMP_CLAIMS_NEED_APPROVAL = env_bool("STAMP_CLAIMS_NEED_APPROVAL", default=False)

@@ -1,13 +1,10 @@
 import re
 
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from django.views.static import serve
 
@@ -15,11 +12,7 @@ from core import views as core_views
 from initiatives.sitemaps import sitemaps
 from platform_site import views
 
-admin.site.site_header = format_lazy("{name} · {part}", name=settings.SITE_NAME, part=_("curation"))
-admin.site.site_title = format_lazy("{name} · {part}", name=settings.SITE_NAME, part=_("admin"))
-admin.site.index_title = _("Curate the platform")
-admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
-
+# admin.site is platform_site.admin.SiteAdmin: allauth's login and a second factor.
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -88,6 +88,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_display = (
         "organisation",
         "status",
+        "public_status_display",
         "charter_confirmed",
         "claimed_at",
         "active_since",
@@ -111,6 +112,7 @@ class ClaimAdmin(admin.ModelAdmin):
         "active_since",
         "status_changed_at",
         "code",
+        "recipient",
     )
     readonly_fields = fields
     inlines = [ClaimEventInline]
@@ -119,6 +121,12 @@ class ClaimAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Organisations claim the stamp themselves; editors act on claims through actions.
         return False
+
+    @admin.display(description=gettext_lazy("shown in public"))
+    def public_status_display(self, claim: Claim) -> Any:
+        """What the wall, the badge and the JSON say now: a claim past its deadline has
+        lapsed, a suspended organisation's claim is not valid, before any job runs."""
+        return claim.public_status_label
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -151,7 +159,7 @@ class ClaimAdmin(admin.ModelAdmin):
         for claim in claims:
             try:
                 service(claim=claim, by=request.user, reason=reason)
-            except services.StampError as error:
+            except ValidationError as error:
                 self.message_user(
                     request,
                     f"{claim.organisation}: {' '.join(error.messages)}",
@@ -163,6 +171,7 @@ class ClaimAdmin(admin.ModelAdmin):
             self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
         return None
 
+    @admin.action(description=gettext_lazy("Approve the selected claims"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:
         return self._with_reason(
             request,

@@ -3,25 +3,39 @@
 Both renditions share one layout so that they say the same thing: the site's name
 around the edge, the organisation's name in the middle and the status on a band.
 Anything but an active claim is drawn grey and struck through.
+
+The layout is also the key: the ETag and the cache key of the PNG are digests of the
+drawing, so whatever changes the picture (state, name, site name, language, size, this
+module's version) changes them, and nothing else does. Drawing the PNG costs about a
+hundred milliseconds, so it is drawn once per picture and then served from the cache.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
+import json
+import logging
 import math
 import textwrap
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext
+from django.core.cache import caches
+from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageFont
 
-from stamp.models import SUSPENDED, Claim, ClaimStatus
+from members.models import OrganisationStatus
+from stamp.models import Claim, PublicStatus
 
-# Bump when the drawing changes, so that cached badges are fetched again.
-BADGE_DRAWING_VERSION = "1"
+logger = logging.getLogger(__name__)
+
+# Bump when the drawing changes, so that cached badges are drawn and fetched again.
+BADGE_DRAWING_VERSION = "2"
+PNG_CACHE_SECONDS = 60 * 60 * 24 * 7
 SIZE = 240  # the SVG viewBox; the PNG is drawn at PNG_SCALE times this
 PNG_SCALE = 2
 TILT_DEGREES = 8
@@ -59,12 +73,14 @@ class BadgeDrawing:
 def status_word(status: str) -> str:
     """The short word on the band of the stamp (capitals: msgids of their own)."""
     words = {
-        ClaimStatus.ACTIVE: gettext("ACTIVE"),
-        ClaimStatus.PENDING: gettext("PENDING"),
-        ClaimStatus.WITHDRAWN: gettext("WITHDRAWN"),
-        ClaimStatus.LAPSED: gettext("LAPSED"),
-        ClaimStatus.REVOKED: gettext("REVOKED"),
-        SUSPENDED: gettext("NOT VALID"),
+        PublicStatus.ACTIVE: gettext("ACTIVE"),
+        PublicStatus.PENDING: gettext("PENDING"),
+        PublicStatus.WITHDRAWN: gettext("WITHDRAWN"),
+        PublicStatus.LAPSED: gettext("LAPSED"),
+        PublicStatus.REVOKED: gettext("REVOKED"),
+        # The organisation's own status word ("geschorst"), so both always read the same.
+        PublicStatus.SUSPENDED: str(OrganisationStatus.SUSPENDED.label).upper(),
+        PublicStatus.UNVERIFIED: gettext("NOT VALID"),
     }
     return words[status]
 
@@ -77,7 +93,9 @@ def _ring_text() -> str:
     return (unit * repeats).strip()
 
 
-def layout(claim: Claim | None, *, verify_url: str = "") -> BadgeDrawing:
+def layout(
+    claim: Claim | None, *, verify_url: str = "", now: datetime | None = None
+) -> BadgeDrawing:
     """What the stamp shows for a claim, or the plain stamp of the site for ``None``."""
     ring = _ring_text()
     circumference = 2 * math.pi * RING_RADIUS
@@ -94,11 +112,11 @@ def layout(claim: Claim | None, *, verify_url: str = "") -> BadgeDrawing:
         ) % {"site": settings.SITE_NAME}
     else:
         name = claim.organisation.name
-        public_status = claim.public_status
+        public_status = claim.effective_status(now)
         status = status_word(public_status)
-        colours: dict[str, str] = {ClaimStatus.ACTIVE: INK, ClaimStatus.PENDING: INK_WAITING}
+        colours: dict[str, str] = {PublicStatus.ACTIVE: INK, PublicStatus.PENDING: INK_WAITING}
         colour = colours.get(public_status, INK_ENDED)
-        struck = public_status not in (ClaimStatus.ACTIVE, ClaimStatus.PENDING)
+        struck = public_status not in (PublicStatus.ACTIVE, PublicStatus.PENDING)
         title = gettext("%(site)s stamp of %(organisation)s: %(status)s") % {
             "site": settings.SITE_NAME,
             "organisation": name,
@@ -109,7 +127,7 @@ def layout(claim: Claim | None, *, verify_url: str = "") -> BadgeDrawing:
         ) % {
             "site": settings.SITE_NAME,
             "organisation": name,
-            "status": claim.public_status_label,
+            "status": claim.status_label(now),
             "url": verify_url,
         }
     # Whole words where possible (the font shrinks for a long one); only very long
@@ -153,19 +171,41 @@ def layout(claim: Claim | None, *, verify_url: str = "") -> BadgeDrawing:
     )
 
 
-def badge_etag(claim: Claim, kind: str) -> str:
-    """Changes whenever what the badge shows changes: status, name, language, drawing."""
-    parts = [
-        BADGE_DRAWING_VERSION,
-        kind,
-        claim.code,
-        claim.public_status,
-        claim.organisation.name,
-        claim.status_changed_at.isoformat(),
-        get_language() or "",
-        settings.SITE_NAME,
-    ]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+def drawing_digest(drawing: BadgeDrawing, kind: str) -> str:
+    """Changes whenever the image changes: everything drawn, the kind and the version."""
+    parts = [BADGE_DRAWING_VERSION, kind, SIZE, PNG_SCALE, *dataclasses.astuple(drawing)]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _png_cache_key(drawing: BadgeDrawing) -> str:
+    return f"stamp:badge:png:{drawing_digest(drawing, 'png')}"
+
+
+def _cache_get(key: str) -> bytes | None:
+    """The cache is a helper: an error is a miss and a log line, never a failed request."""
+    try:
+        return caches["default"].get(key)
+    except Exception:
+        logger.warning("badge cache: reading %s failed", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value: bytes) -> None:
+    try:
+        caches["default"].set(key, value, timeout=PNG_CACHE_SECONDS)
+    except Exception:
+        logger.warning("badge cache: writing %s failed", key, exc_info=True)
+
+
+def png_bytes(drawing: BadgeDrawing) -> bytes:
+    """The PNG for a drawing, from the cache when it was drawn before."""
+    key = _png_cache_key(drawing)
+    cached = _cache_get(key)
+    if isinstance(cached, bytes):
+        return cached
+    rendered = render_png(drawing)
+    _cache_set(key, rendered)
+    return rendered
 
 
 @cache

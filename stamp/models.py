@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from core.emails import absolute_url
+from members import roles
 from members.models import Organisation, OrganisationStatus
 
 # Defaults when the project settings do not name them (read with getattr, see README).
@@ -137,24 +141,68 @@ class ClaimStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked by the editors")
 
 
+class PublicStatus(models.TextChoices):
+    """What a claim says in public: its own status, unless the deadline or its organisation
+    overrules it (see ``Claim.effective_status``). Pages, badges and JSON all show this."""
+
+    PENDING = ClaimStatus.PENDING.value, ClaimStatus.PENDING.label
+    ACTIVE = ClaimStatus.ACTIVE.value, ClaimStatus.ACTIVE.label
+    WITHDRAWN = ClaimStatus.WITHDRAWN.value, ClaimStatus.WITHDRAWN.label
+    LAPSED = ClaimStatus.LAPSED.value, ClaimStatus.LAPSED.label
+    REVOKED = ClaimStatus.REVOKED.value, ClaimStatus.REVOKED.label
+    # The organisation is suspended or archived: frozen until an editor lifts it.
+    SUSPENDED = "suspended", _("Not valid: the organisation is suspended")
+    # The organisation is (again) waiting for verification, e.g. after a new website.
+    UNVERIFIED = "unverified", _("Not valid: the organisation is not verified")
+
+
 OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.ACTIVE)
 ENDED_STATUSES = (ClaimStatus.WITHDRAWN, ClaimStatus.LAPSED, ClaimStatus.REVOKED)
-# Shown instead of "active" while the organisation itself is suspended or archived.
-SUSPENDED = "suspended"
+# Kept for imports elsewhere: the public status of an open claim of a suspended organisation.
+SUSPENDED = PublicStatus.SUSPENDED
+
+
+def lapse_reason(charter: Charter | None) -> str:
+    """Why a claim lapsed, in the active language; the lapse job and the public pages share it."""
+    return gettext(
+        "The organisation did not confirm version %(version)s of the charter in time."
+    ) % {"version": charter.version if charter is not None else "?"}
+
+
+def carrying_q(now: datetime | None = None) -> models.Q:
+    """The SQL twin of ``Claim.effective_status(now) == ACTIVE``; keep the two together.
+
+    Active, the organisation verified, and not past the deadline to confirm a new charter.
+    """
+    now = now or timezone.now()
+    return models.Q(status=ClaimStatus.ACTIVE, organisation__status=OrganisationStatus.VERIFIED) & (
+        models.Q(confirmation_due_at__isnull=True) | models.Q(confirmation_due_at__gt=now)
+    )
 
 
 class ClaimQuerySet(models.QuerySet["Claim"]):
     def open(self) -> ClaimQuerySet:
+        """Open as stored; one may be past its deadline (see ``Claim.is_overdue``)."""
         return self.filter(status__in=OPEN_STATUSES)
 
-    def carrying(self) -> ClaimQuerySet:
-        """Claims that show as active: the claim is active and the organisation verified."""
-        return self.filter(
-            status=ClaimStatus.ACTIVE, organisation__status=OrganisationStatus.VERIFIED
-        )
+    def carrying(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Claims that show as active everywhere: the wall, counts, organisation pages."""
+        return self.filter(carrying_q(now))
+
+    def issued(self) -> ClaimQuerySet:
+        """Claims that have an Open Badges assertion: they were active at least once."""
+        return self.filter(active_since__isnull=False)
+
+    def revoked_assertions(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Issued claims that are no longer valid: the Open Badges revocation list."""
+        return self.issued().exclude(carrying_q(now))
 
     def awaiting_confirmation(self) -> ClaimQuerySet:
         return self.open().filter(confirmation_due_at__isnull=False)
+
+    def overdue(self, now: datetime | None = None) -> ClaimQuerySet:
+        """Open claims past their deadline: lapsed in public, waiting for the job to say so."""
+        return self.awaiting_confirmation().filter(confirmation_due_at__lte=now or timezone.now())
 
 
 class Claim(models.Model):
@@ -210,6 +258,16 @@ class Claim(models.Model):
         _("confirm the new charter before"), null=True, blank=True
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    recipient = models.JSONField(
+        _("Open Badges recipient"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Who the assertion names, fixed when the claim is first issued: a later change "
+            "of the website does not move an issued assertion."
+        ),
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -236,21 +294,117 @@ class Claim(models.Model):
                 condition=~models.Q(status="active") | models.Q(active_since__isnull=False),
                 name="stamp_claim_active_has_since",
             ),
+            models.CheckConstraint(
+                condition=models.Q(active_since__isnull=True)
+                | models.Q(recipient__has_keys=["type", "hashed", "identity"]),
+                name="stamp_claim_issued_has_recipient",
+            ),
         ]
         indexes = [models.Index(fields=["status", "-active_since"])]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.get_status_display()})"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The moment a claim is first issued (it becomes active), the assertion's recipient
+        # is fixed. Here rather than in each service, so that no way of issuing can skip it.
+        if self.active_since is not None and not self.recipient:
+            self.recipient = self.current_recipient()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "recipient"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("stamp:verify", kwargs={"code": self.code})
 
-    def is_active(self) -> bool:
-        """Active for the public: the claim is active and the organisation is verified."""
+    def current_recipient(self) -> dict[str, Any]:
+        """The Open Badges IdentityObject for the organisation as it is now: its own website,
+        or its page here when it has none (in the default language, the same for everyone).
+        Read only when the claim is issued; afterwards the stored ``recipient`` counts."""
+        identity = self.organisation.website
+        if not identity:
+            with override(settings.LANGUAGE_CODE):
+                identity = absolute_url(self.organisation.get_absolute_url())
+        return {"type": "url", "hashed": False, "identity": identity}
+
+    # -- What the claim says in public: one rule for every page, badge and JSON ----------
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        """Open, but the deadline to confirm a new charter has passed: lapsed in public,
+        whether or not the daily job has recorded it yet."""
         return (
-            self.status == ClaimStatus.ACTIVE
-            and self.organisation.status == OrganisationStatus.VERIFIED
+            self.status in OPEN_STATUSES
+            and self.confirmation_due_at is not None
+            and self.confirmation_due_at <= (now or timezone.now())
         )
+
+    def effective_status(self, now: datetime | None = None) -> str:
+        """The one answer to "what does this claim say now" (a ``PublicStatus`` value).
+
+        An ended claim says how it ended. An open claim past its deadline has lapsed. An open
+        claim of a suspended or archived organisation is suspended, of an organisation that
+        waits for verification not valid. ``carrying_q`` is the same rule in SQL.
+        """
+        if self.status not in OPEN_STATUSES:
+            return self.status
+        if self.is_overdue(now):
+            return PublicStatus.LAPSED
+        if not roles.is_active_organisation(self.organisation):
+            return PublicStatus.SUSPENDED
+        if not self.organisation.is_verified:
+            return PublicStatus.UNVERIFIED
+        return self.status
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        """Valid for the public: anyone may rely on this stamp now."""
+        return self.effective_status(now) == PublicStatus.ACTIVE
+
+    def status_label(self, now: datetime | None = None) -> Any:
+        status = self.effective_status(now)
+        if status == PublicStatus.SUSPENDED and (
+            self.organisation.status == OrganisationStatus.ARCHIVED
+        ):
+            return _("Not valid: the organisation is archived")
+        return PublicStatus(status).label
+
+    def ended_at(self, now: datetime | None = None) -> datetime | None:
+        """Since when the claim is no longer valid because it ended (None while open)."""
+        if self.is_overdue(now):
+            return self.confirmation_due_at
+        if self.status in ENDED_STATUSES:
+            return self.status_changed_at
+        return None
+
+    def public_reason(self, now: datetime | None = None) -> str:
+        """Why the claim is not valid, in the active language ("" while it is)."""
+        status = self.effective_status(now)
+        if status == PublicStatus.LAPSED and self.status != ClaimStatus.LAPSED:
+            return lapse_reason(Charter.objects.current())
+        if status in (ClaimStatus.REVOKED, ClaimStatus.LAPSED):
+            return self.status_reason
+        if status == ClaimStatus.WITHDRAWN:
+            return gettext("Withdrawn by the organisation.")
+        if status == PublicStatus.SUSPENDED:
+            if self.organisation.status == OrganisationStatus.ARCHIVED:
+                return gettext("The organisation is archived on the platform.")
+            return gettext("The organisation is suspended on the platform.")
+        if status == PublicStatus.UNVERIFIED:
+            return gettext("The organisation is waiting to be verified (again) on the platform.")
+        return ""
+
+    def seconds_until_change(self, now: datetime | None = None) -> int | None:
+        """Seconds until the public status changes by itself (the deadline), or None."""
+        if self.status not in OPEN_STATUSES or self.confirmation_due_at is None:
+            return None
+        return max(0, int((self.confirmation_due_at - (now or timezone.now())).total_seconds()))
+
+    @property
+    def public_status(self) -> str:
+        return self.effective_status()
+
+    @property
+    def public_status_label(self) -> Any:
+        return self.status_label()
 
     @property
     def is_open(self) -> bool:
@@ -259,19 +413,6 @@ class Claim(models.Model):
     @property
     def is_ended(self) -> bool:
         return self.status in ENDED_STATUSES
-
-    @property
-    def public_status(self) -> str:
-        """The status everyone sees; an open claim of a suspended organisation is not active."""
-        if self.is_open and self.organisation.status != OrganisationStatus.VERIFIED:
-            return SUSPENDED
-        return self.status
-
-    @property
-    def public_status_label(self) -> Any:
-        if self.public_status == SUSPENDED:
-            return _("Not valid: the organisation is suspended")
-        return self.get_status_display()
 
     @property
     def needs_confirmation(self) -> bool:

@@ -6,10 +6,17 @@ Required fields per class (Open Badges 2.0): Profile as issuer: id, type, name, 
 email; BadgeClass: id, type, name, description, image, criteria, issuer; Assertion: id,
 type, recipient, badge, verification, issuedOn (a revoked one needs only id and revoked);
 RevocationList: type, revokedAssertions.
+
+Validity follows ``Claim.effective_status``: an assertion that is not valid now (ended,
+past its deadline, its organisation suspended or not verified) is ``revoked`` with the
+reason, and is on the revocation list; one that waits for a new charter to be confirmed
+carries ``expires`` (the deadline), after which the specification says it is no longer
+valid. The recipient is the one stored on the claim when it was issued.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
 
@@ -19,7 +26,7 @@ from django.utils import translation
 
 from core.emails import absolute_url
 from core.markdown import markdown_to_text
-from stamp.models import Charter, Claim, ClaimStatus
+from stamp.models import Charter, Claim
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 CONTENT_TYPE = "application/ld+json"
@@ -76,23 +83,11 @@ def badge_class(charter: Charter) -> dict[str, Any]:
     }
 
 
-def recipient_url(claim: Claim) -> str:
-    """The organisation's own website, or its page here when it has none."""
-    return claim.organisation.website or absolute_url(claim.organisation.get_absolute_url())
-
-
-def revocation_reason(claim: Claim) -> str:
+def revocation_reason(claim: Claim, now: datetime | None = None) -> str:
+    """Why the assertion is not valid, in the default language (identifiers and reasons in
+    JSON are the same for every visitor)."""
     with translation.override(settings.LANGUAGE_CODE):
-        if claim.status == ClaimStatus.WITHDRAWN:
-            return translation.gettext("Withdrawn by the organisation.")
-        if claim.public_status != claim.status:
-            return translation.gettext("The organisation is suspended on the platform.")
-    return claim.status_reason
-
-
-def is_revoked(claim: Claim) -> bool:
-    """Issued once, but no longer valid: ended, or its organisation is no longer verified."""
-    return claim.active_since is not None and not claim.is_active()
+        return claim.public_reason(now)
 
 
 def is_issued(claim: Claim) -> bool:
@@ -100,34 +95,44 @@ def is_issued(claim: Claim) -> bool:
     return claim.active_since is not None
 
 
-def assertion(claim: Claim) -> dict[str, Any]:
+def is_revoked(claim: Claim, now: datetime | None = None) -> bool:
+    """Issued once, but not valid now."""
+    return is_issued(claim) and not claim.is_active(now)
+
+
+def assertion(claim: Claim, now: datetime | None = None) -> dict[str, Any]:
     assertion_id = stable_url("stamp:ob_assertion", code=claim.code)
-    if is_revoked(claim):
+    if is_revoked(claim, now):
         # Stripped down as the specification allows: nothing that could read as valid.
         return {
             "@context": CONTEXT,
             "id": assertion_id,
             "type": "Assertion",
             "revoked": True,
-            "revocationReason": revocation_reason(claim),
+            "revocationReason": revocation_reason(claim, now),
         }
     issued_on = claim.active_since or claim.claimed_at
     data: dict[str, Any] = {
         "@context": CONTEXT,
         "id": assertion_id,
         "type": "Assertion",
-        "recipient": {"type": "url", "hashed": False, "identity": recipient_url(claim)},
+        # Fixed when the claim was issued (``Claim.save``), never the organisation's website
+        # of today: a new website must not move an assertion that was issued to the old one.
+        "recipient": dict(claim.recipient),
         "badge": stable_url("stamp:ob_badge_class"),
         "verification": {"type": "hosted"},
         "issuedOn": issued_on.isoformat(),
         "evidence": stable_url("stamp:verify", code=claim.code),
     }
+    if claim.needs_confirmation and claim.confirmation_due_at is not None:
+        # Unless the new charter is confirmed in time, the stamp lapses at the deadline.
+        data["expires"] = claim.confirmation_due_at.isoformat()
     if claim.statement:
         data["narrative"] = claim.statement
     return data
 
 
-def revocation_list(claims: list[Claim]) -> dict[str, Any]:
+def revocation_list(claims: list[Claim], now: datetime | None = None) -> dict[str, Any]:
     return {
         "@context": CONTEXT,
         "id": stable_url("stamp:ob_revocations"),
@@ -136,7 +141,7 @@ def revocation_list(claims: list[Claim]) -> dict[str, Any]:
         "revokedAssertions": [
             {
                 "id": stable_url("stamp:ob_assertion", code=claim.code),
-                "revocationReason": revocation_reason(claim),
+                "revocationReason": revocation_reason(claim, now),
             }
             for claim in claims
         ],

@@ -10,12 +10,13 @@ from members.roles import is_organisation_admin
 
 
 def can_manage_stamp(user: User | None, organisation: Organisation) -> bool:
-    """An owner or admin of a verified organisation claims, withdraws and confirms."""
+    """An owner or admin acts for the organisation's stamp. Whether the organisation may
+    claim, confirm or withdraw (verified, not suspended) the services decide, and the page
+    shows their message."""
     return (
         user is not None
         and user.is_authenticated
         and user.is_active
-        and organisation.is_verified
         and is_organisation_admin(user, organisation)
     )
 

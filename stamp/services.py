@@ -24,6 +24,7 @@ from stamp.models import (
     ClaimEvent,
     ClaimStatus,
     StampSettings,
+    lapse_reason,
 )
 
 Action = ClaimEvent.Action
@@ -36,6 +37,14 @@ class StampError(ValidationError):
 def _require_organisation_admin(by: User, organisation: Organisation) -> None:
     if not by.is_active or not is_organisation_admin(by, organisation):
         raise PermissionDenied
+
+
+def _require_active_organisation(organisation: Organisation) -> None:
+    """A suspended or archived organisation is frozen: it cannot claim, confirm or withdraw."""
+    try:
+        roles.require_active_organisation(organisation)
+    except ValidationError as error:
+        raise StampError(error.messages[0], code="organisation_inactive") from error
 
 
 def _require_reason(reason: str) -> str:
@@ -100,6 +109,22 @@ def _mail_organisation_admins(claim: Claim, template: str, **context: Any) -> No
         )
 
 
+def _lapse(claim: Claim, *, current: Charter | None) -> None:
+    """Record that an open claim missed its deadline and tell its admins. The public saw it
+    lapse at the deadline already (``Claim.effective_status``); this writes it down."""
+    reason = lapse_reason(current)
+    _transition(
+        claim,
+        to=ClaimStatus.LAPSED,
+        action=Action.LAPSED,
+        by=None,
+        reason=reason,
+        charter=current,
+        extra_fields={"confirmation_due_at": None},
+    )
+    _mail_organisation_admins(claim, "lapsed", reason=reason)
+
+
 def current_charter() -> Charter:
     charter = Charter.objects.current()
     if charter is None:
@@ -114,13 +139,19 @@ def stamp_claim(
     _require_organisation_admin(by, organisation)
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        _require_active_organisation(organisation)
         if not organisation.is_verified:
             raise StampError(_("Only a verified organisation can claim the stamp."))
-        if charter != Charter.objects.current():
+        current = Charter.objects.current()
+        if charter != current:
             raise StampError(
                 _("A new version of the charter was published meanwhile. Read it and try again.")
             )
         claims = organisation.stamp_claims.order_by("-claimed_at", "-pk")
+        # A claim past its deadline has lapsed in public already; record it, so that the
+        # organisation can claim again without waiting for the daily job.
+        for overdue in claims.overdue().select_for_update().select_related("organisation"):
+            _lapse(overdue, current=current)
         if claims.filter(status__in=OPEN_STATUSES).exists():
             raise StampError(_("This organisation already carries or claims the stamp."))
         latest = claims.first()
@@ -157,11 +188,17 @@ def stamp_claim(
 
 
 def stamp_withdraw(*, claim: Claim, by: User) -> Claim:
-    """The organisation stops carrying the stamp (or takes back a claim that waits)."""
+    """The organisation stops carrying the stamp (or takes back a claim that waits).
+
+    Not while the organisation is suspended or archived: it is frozen, the public already
+    sees the stamp as not valid, and withdrawing would pre-empt the editors, who may still
+    revoke the claim with a public reason (a withdrawn claim can be claimed again later).
+    """
     _require_organisation_admin(by, claim.organisation)
     with transaction.atomic():
         claim = _locked(claim)
-        if not claim.is_open:
+        _require_active_organisation(claim.organisation)
+        if not claim.is_open or claim.is_overdue():
             raise StampError(_("This claim has already ended."))
         _transition(
             claim,
@@ -178,8 +215,10 @@ def stamp_approve(*, claim: Claim, by: User, reason: str = "") -> Claim:
     roles.require_editor(by)
     with transaction.atomic():
         claim = _locked(claim)
-        if claim.status != ClaimStatus.PENDING:
+        if claim.status != ClaimStatus.PENDING or claim.is_overdue():
             raise StampError(_("Only a claim that waits for approval can be approved."))
+        if not claim.organisation.is_verified:
+            raise StampError(_("Only a verified organisation can carry the stamp."))
         _transition(
             claim,
             to=ClaimStatus.ACTIVE,
@@ -220,6 +259,9 @@ def stamp_reinstate(*, claim: Claim, by: User, reason: str) -> Claim:
     reason = _require_reason(reason)
     with transaction.atomic():
         claim = _locked(claim)
+        if claim.is_overdue():
+            # Lapsed in public already: record it first, so the history reads in order.
+            _lapse(claim, current=Charter.objects.current())
         if claim.status not in (ClaimStatus.REVOKED, ClaimStatus.LAPSED):
             raise StampError(_("Only a revoked or lapsed claim can be reinstated."))
         if not claim.organisation.is_verified:
@@ -260,6 +302,13 @@ def charter_publish(*, charter: Charter, by: User) -> Charter:
         charter.published_at = now
         charter.published_by = by
         charter.save(update_fields=["version", "published_at", "published_by"])
+        # Claims past the deadline for the previous version have lapsed in public: they
+        # lapse for good, rather than getting a fresh deadline from the new version.
+        previous = Charter.objects.published().exclude(pk=charter.pk).order_by("-version").first()
+        for overdue in (
+            Claim.objects.overdue(now).select_for_update().select_related("organisation")
+        ):
+            _lapse(overdue, current=previous)
         deadline = now + timedelta(days=StampSettings.load().grace_days)
         claims = (
             Claim.objects.select_for_update()
@@ -285,8 +334,13 @@ def stamp_confirm_charter(*, claim: Claim, by: User, charter: Charter) -> Claim:
     _require_organisation_admin(by, claim.organisation)
     with transaction.atomic():
         claim = _locked(claim)
+        _require_active_organisation(claim.organisation)
         if not claim.is_open:
             raise StampError(_("This claim has already ended."))
+        if claim.is_overdue():
+            raise StampError(
+                _("The deadline to confirm has passed and the stamp has lapsed. Claim it again.")
+            )
         if charter != Charter.objects.current():
             raise StampError(
                 _("A new version of the charter was published meanwhile. Read it and try again.")
@@ -319,6 +373,8 @@ def stamp_remind_unconfirmed() -> int:
             .select_related("organisation")
             .awaiting_confirmation()
             .filter(
+                # A frozen organisation cannot confirm; a reminder would only confuse.
+                organisation__status__in=roles.ACTIVE_STATUSES,
                 reminded_at__isnull=True,
                 confirmation_due_at__gt=now,
                 confirmation_due_at__lte=now + timedelta(days=stamp_settings.reminder_days),
@@ -338,30 +394,17 @@ def stamp_remind_unconfirmed() -> int:
 
 
 def stamp_lapse_unconfirmed() -> int:
-    """End every open claim whose deadline to confirm the new charter has passed."""
+    """Record the lapse of every open claim whose deadline to confirm has passed.
+
+    The public sees such a claim as lapsed from the deadline on (``Claim.effective_status``);
+    this daily job writes the event and tells the organisation.
+    """
     now = timezone.now()
     lapsed = 0
     with transaction.atomic():
-        claims = (
-            Claim.objects.select_for_update()
-            .select_related("organisation", "charter_confirmed")
-            .awaiting_confirmation()
-            .filter(confirmation_due_at__lte=now)
-        )
+        claims = Claim.objects.select_for_update().select_related("organisation").overdue(now)
         current = Charter.objects.current()
         for claim in claims:
-            reason = _(
-                "The organisation did not confirm version %(version)s of the charter in time."
-            ) % {"version": current.version if current else "?"}
-            _transition(
-                claim,
-                to=ClaimStatus.LAPSED,
-                action=Action.LAPSED,
-                by=None,
-                reason=reason,
-                charter=current,
-                extra_fields={"confirmation_due_at": None},
-            )
-            _mail_organisation_admins(claim, "lapsed", reason=reason)
+            _lapse(claim, current=current)
             lapsed += 1
     return lapsed

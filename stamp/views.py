@@ -6,12 +6,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.emails import absolute_url
 from core.models import Region
-from members.models import Organisation, OrganisationKind, OrganisationStatus, User
+from members import roles
+from members.models import Organisation, OrganisationKind, User
 from stamp import badge, openbadges, services
 from stamp.forms import ClaimForm, ConfirmCharterForm
 from stamp.models import Charter, Claim, ClaimStatus
@@ -112,18 +113,24 @@ def _claim_by_code(code: str) -> Claim:
 @require_GET
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     claim = _claim_by_code(code)
+    now = timezone.now()
+    status = claim.effective_status(now)
     response = render(
         request,
         "stamp/verify.html",
         {
             "claim": claim,
+            "status": status,
+            "status_label": claim.status_label(now),
+            "ended_at": claim.ended_at(now),
+            "reason": claim.public_reason(now),
             "organisation_is_public": claim.organisation.is_public,
             "events": claim.events.exclude(action="confirmation_requested").select_related(
                 "charter"
             ),
         },
     )
-    if not claim.is_active():
+    if status != "active":
         # Ended claims stay verifiable, but search engines need not list them.
         response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -134,9 +141,15 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _embeddable(response: HttpResponse, etag: str) -> HttpResponse:
+def _max_age(claim: Claim, now: Any) -> int:
+    """Cache briefly, and never past the moment the claim lapses by itself."""
+    until_change = claim.seconds_until_change(now)
+    return BADGE_MAX_AGE if until_change is None else min(BADGE_MAX_AGE, until_change)
+
+
+def _embeddable(response: HttpResponse, etag: str, max_age: int) -> HttpResponse:
     response.headers["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=max_age)
     # Other sites show the badge in an <img>: allow cross-origin loading of this resource.
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
@@ -144,16 +157,19 @@ def _embeddable(response: HttpResponse, etag: str) -> HttpResponse:
 
 def _badge_response(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     claim = _claim_by_code(code)
-    etag = quote_etag(badge.badge_etag(claim, kind))
+    now = timezone.now()
+    # The layout is cheap; drawing the PNG is not, so the PNG comes from the cache.
+    drawing = badge.layout(claim, verify_url=absolute_url(claim.get_absolute_url()), now=now)
+    etag = quote_etag(badge.drawing_digest(drawing, kind))
+    max_age = _max_age(claim, now)
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
-        return _embeddable(not_modified, etag)
-    drawing = badge.layout(claim, verify_url=absolute_url(claim.get_absolute_url()))
+        return _embeddable(not_modified, etag, max_age)
     if kind == "png":
-        response = HttpResponse(badge.render_png(drawing), content_type="image/png")
+        response = HttpResponse(badge.png_bytes(drawing), content_type="image/png")
     else:
         response = HttpResponse(_svg(drawing), content_type="image/svg+xml; charset=utf-8")
-    return _embeddable(response, etag)
+    return _embeddable(response, etag, max_age)
 
 
 def _svg(drawing: badge.BadgeDrawing) -> str:
@@ -205,14 +221,19 @@ def _manage_context(
         .order_by("-claimed_at", "-pk")
         .first()
     )
-    claim = latest if latest is not None and latest.is_open else None
+    # A claim past its deadline has lapsed, even before the daily job records it.
+    claim = latest if latest is not None and latest.is_open and not latest.is_overdue() else None
     initial = {"charter_version": charter.version if charter else None}
+    can_manage = can_manage_stamp(user, organisation)
     context: dict[str, Any] = {
         "organisation": organisation,
         "charter": charter,
         "claim": claim,
         "latest": latest,
-        "can_manage": can_manage_stamp(user, organisation),
+        "can_manage": can_manage,
+        # The forms only where the services would accept them; they say why otherwise.
+        "can_act": can_manage and organisation.is_verified,
+        "frozen_message": _frozen_message(organisation),
         "can_claim": (
             claim is None
             and charter is not None
@@ -234,6 +255,15 @@ def _manage_context(
             },
         ).strip()
     return context
+
+
+def _frozen_message(organisation: Organisation) -> str:
+    """The roles module's message for a suspended or archived organisation, else ""."""
+    try:
+        roles.require_active_organisation(organisation)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
 
 
 @login_required
@@ -274,7 +304,7 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
                 charter=charter,
                 statement=form.cleaned_data["statement"],
             )
-        except services.StampError as error:
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             if claimed.status == ClaimStatus.ACTIVE:
@@ -290,12 +320,12 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _require_manager(request, slug)
-    open_claim = organisation.stamp_claims.open().first()
+    open_claim = organisation.stamp_claims.select_related("organisation").open().first()
     if open_claim is None:
         raise Http404
     try:
         services.stamp_withdraw(claim=open_claim, by=request.user)  # type: ignore[arg-type]
-    except services.StampError as error:
+    except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Your organisation no longer carries the stamp."))
@@ -306,7 +336,7 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def confirm(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _require_manager(request, slug)
-    open_claim = organisation.stamp_claims.open().first()
+    open_claim = organisation.stamp_claims.select_related("organisation").open().first()
     if open_claim is None:
         raise Http404
     form = ConfirmCharterForm(request.POST)
@@ -320,7 +350,7 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 charter=charter,
             )
-        except services.StampError as error:
+        except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("Thank you: you confirmed the new version."))
@@ -334,12 +364,12 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _json_ld(data: dict[str, Any]) -> HttpResponse:
+def _json_ld(data: dict[str, Any], max_age: int = BADGE_MAX_AGE) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type=f"{openbadges.CONTENT_TYPE}; charset=utf-8",
     )
-    patch_cache_control(response, public=True, max_age=BADGE_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=max_age)
     # Badge backpacks and validators fetch these from other origins.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
@@ -364,15 +394,16 @@ def ob_assertion(request: HttpRequest, code: str) -> HttpResponse:
     found = _claim_by_code(code)
     if not openbadges.is_issued(found):
         raise Http404
-    return _json_ld(openbadges.assertion(found))
+    now = timezone.now()
+    return _json_ld(openbadges.assertion(found, now), max_age=_max_age(found, now))
 
 
 @require_GET
 def ob_revocations(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     revoked = (
-        Claim.objects.filter(active_since__isnull=False)
-        .exclude(Q(status=ClaimStatus.ACTIVE) & Q(organisation__status=OrganisationStatus.VERIFIED))
+        Claim.objects.revoked_assertions(now)
         .select_related("organisation")
         .order_by("status_changed_at", "pk")
     )
-    return _json_ld(openbadges.revocation_list(list(revoked)))
+    return _json_ld(openbadges.revocation_list(list(revoked), now))

@@ -11,6 +11,9 @@ TEST_ENVIRONMENT = {
     "DJANGO_SECRET_KEY": "test-secret-key-not-for-production-0123456789-abcdefghijklmnop",
     "DJANGO_HTTPS": "false",
     "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    # Staff personas log in without an authenticator app; the admin's second-factor rule
+    # (on by default without debug) has its own tests in tests/security/test_platform.py.
+    "ADMIN_REQUIRE_MFA": "false",
     # Never contacted: Django's test runner swaps every mailer for the in-memory one.
     "SMTP_URL": "smtp://127.0.0.1:1025",
 }

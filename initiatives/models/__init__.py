@@ -10,6 +10,7 @@ from initiatives.models.base import (
 )
 from initiatives.models.challenges import Challenge, ThemedChallenge
 from initiatives.models.initiatives import (
+    ChallengeLink,
     ImpactFigure,
     Initiative,
     InitiativeImage,
@@ -23,6 +24,7 @@ from initiatives.models.stories import Story
 __all__ = [
     "SEARCH_CONFIG",
     "Challenge",
+    "ChallengeLink",
     "ChallengeStatus",
     "ImpactFigure",
     "Initiative",

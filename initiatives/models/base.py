@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from members import roles
 
 # The text search configuration created in migration 0002: Dutch stemming after unaccent.
 SEARCH_CONFIG = "dutch_unaccent"
@@ -61,6 +65,15 @@ class PartnerRole(models.TextChoices):
 
 class PublishableQuerySet(models.QuerySet[Any]):
     def published(self) -> Self:
+        """What the public sees: published, and its organisation listed (see ``public_q``)."""
+        return self.filter(self.model.public_q())
+
+    def visible_in_admin_to(self, user: Any) -> Self:
+        """What a staff member may read in the admin and its exports: editors (and
+        superusers) everything; other staff, such as facilitators, only published items,
+        never a draft, a submission or an item the editors hid."""
+        if roles.is_editor(user):
+            return self
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
     def in_region(self, region_slug: str) -> Self:
@@ -100,8 +113,23 @@ class Publishable(models.Model):
     # Plain text of every Markdown field, kept by save(); the generated search vector and
     # the highlighted snippets read it, so Markdown syntax never shows in a snippet.
     search_text = models.TextField(editable=False, default="")
+    # An editor took the item off the site (a report, moderation). It stays archived, and
+    # the owner's services refuse to edit, submit or republish it until an editor lifts it.
+    hidden_at = models.DateTimeField(_("hidden by the editors at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("hidden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(_("why the editors hid it"), blank=True)
 
     TEXT_FIELDS: tuple[str, ...] = ()
+    # The path from the item to the organisation that owns it; its status decides whether
+    # the item is public (a suspended or archived organisation's items disappear).
+    ORGANISATION_PATH: ClassVar[str] = ""
 
     class Meta:
         abstract = True
@@ -114,6 +142,20 @@ class Publishable(models.Model):
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """The one rule for "public": published, and the owning organisation listed.
+
+        ``prefix`` reaches the item from another model ("initiative__"), so that links,
+        features and prefetches ask the same question as ``published()``.
+        """
+        return Q(
+            **{
+                f"{prefix}publication_status": PublicationStatus.PUBLISHED,
+                f"{prefix}{cls.ORGANISATION_PATH}__status__in": roles.LISTED_STATUSES,
+            }
+        )
+
     @property
     def is_published(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED
@@ -121,6 +163,16 @@ class Publishable(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.publication_status == PublicationStatus.DRAFT
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by an editor: only an editor can bring it back."""
+        return self.hidden_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        """``public_q`` for one loaded row (its organisation is loaded too)."""
+        return self.is_published and roles.is_listed(self.organisation)  # type: ignore[attr-defined]
 
     def build_search_text(self) -> str:
         from core.markdown import markdown_to_text
@@ -134,6 +186,14 @@ def status_constraint(model_label: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=models.Q(publication_status__in=PublicationStatus.values),
         name=f"{model_label}_publication_status_valid",
+    )
+
+
+def hidden_is_not_published(model_label: str) -> models.CheckConstraint:
+    """An item the editors hid can never be published while it stays hidden."""
+    return models.CheckConstraint(
+        condition=Q(hidden_at__isnull=True) | ~Q(publication_status=PublicationStatus.PUBLISHED),
+        name=f"{model_label}_hidden_is_not_published",
     )
 
 

@@ -17,6 +17,7 @@ from initiatives.models.base import (
     Publishable,
     PublishableQuerySet,
     ResourceKind,
+    hidden_is_not_published,
     published_has_date,
     search_vector,
     status_constraint,
@@ -99,6 +100,7 @@ class Challenge(Publishable):
     )
 
     TEXT_FIELDS = ("description",)
+    ORGANISATION_PATH = "owner"
 
     objects = ChallengeQuerySet.as_manager()
 
@@ -108,6 +110,7 @@ class Challenge(Publishable):
         constraints = [
             status_constraint("challenge"),
             published_has_date("challenge"),
+            hidden_is_not_published("challenge"),
             models.CheckConstraint(
                 condition=models.Q(status__in=ChallengeStatus.values),
                 name="challenge_status_valid",

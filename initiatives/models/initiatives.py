@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -16,6 +18,7 @@ from initiatives.models.base import (
     PartnerRole,
     Publishable,
     PublishableQuerySet,
+    hidden_is_not_published,
     published_has_date,
     search_vector,
     status_constraint,
@@ -58,6 +61,7 @@ class Initiative(Publishable):
     )
     challenges = models.ManyToManyField(
         Challenge,
+        through="ChallengeLink",
         verbose_name=_("challenges it works on"),
         related_name="initiatives",
         blank=True,
@@ -93,6 +97,7 @@ class Initiative(Publishable):
     )
 
     TEXT_FIELDS = ("description",)
+    ORGANISATION_PATH = "lead"
 
     objects = PublishableQuerySet.as_manager()
 
@@ -102,6 +107,7 @@ class Initiative(Publishable):
         constraints = [
             status_constraint("initiative"),
             published_has_date("initiative"),
+            hidden_is_not_published("initiative"),
             models.CheckConstraint(
                 condition=models.Q(stage__in=InitiativeStage.values),
                 name="initiative_stage_valid",
@@ -175,6 +181,58 @@ class InitiativePartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_role_display()}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ChallengeLinkQuerySet(models.QuerySet["ChallengeLink"]):
+    def confirmed(self) -> Self:
+        return self.filter(confirmed_at__isnull=False)
+
+    def public(self) -> Self:
+        """Links the public sees: confirmed by the problem owner, and both ends public."""
+        return self.confirmed().filter(
+            Initiative.public_q("initiative__"), Challenge.public_q("challenge__")
+        )
+
+
+class ChallengeLink(models.Model):
+    """An initiative says it works on a challenge. Public only once the problem owner agrees,
+    unless the lead organisation owns the challenge itself (then it is confirmed at once)."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="challenge_links"
+    )
+    challenge = models.ForeignKey(
+        Challenge,
+        verbose_name=_("challenge"),
+        on_delete=models.CASCADE,
+        related_name="initiative_links",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ChallengeLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("challenge link")
+        verbose_name_plural = _("challenge links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "challenge"], name="initiative_challenge_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} → {self.challenge}"
 
     @property
     def is_confirmed(self) -> bool:

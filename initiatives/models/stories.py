@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from initiatives.models.base import (
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
+    hidden_is_not_published,
     published_has_date,
     search_vector,
     status_constraint,
@@ -23,13 +25,6 @@ MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists and links.")
 
 
 class StoryQuerySet(PublishableQuerySet):
-    def published(self) -> StoryQuerySet:
-        """A story is public only while its initiative is public too."""
-        return self.filter(
-            publication_status=PublicationStatus.PUBLISHED,
-            initiative__publication_status=PublicationStatus.PUBLISHED,
-        )
-
     def in_region(self, region_slug: str) -> StoryQuerySet:
         return self.filter(initiative__region__slug=region_slug)
 
@@ -78,13 +73,18 @@ class Story(Publishable):
     )
 
     TEXT_FIELDS = ("problem", "coalition", "what_worked", "what_did_not", "lessons", "results")
+    ORGANISATION_PATH = "initiative__lead"
 
     objects = StoryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("story")
         verbose_name_plural = _("stories")
-        constraints = [status_constraint("story"), published_has_date("story")]
+        constraints = [
+            status_constraint("story"),
+            published_has_date("story"),
+            hidden_is_not_published("story"),
+        ]
         indexes = [
             GinIndex(fields=["search_vector"], name="story_search_gin"),
             models.Index(
@@ -107,6 +107,17 @@ class Story(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:story_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def public_q(cls, prefix: str = "") -> Q:
+        """A story is public only while its initiative is public too."""
+        return Q(**{f"{prefix}publication_status": PublicationStatus.PUBLISHED}) & (
+            Initiative.public_q(f"{prefix}initiative__")
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and self.initiative.is_public
 
     @property
     def organisation(self) -> Organisation:

@@ -55,10 +55,11 @@ def story_list(request: HttpRequest) -> HttpResponse:
 
 
 def _check_visible(request: HttpRequest, item: Any) -> None:
-    """Unpublished items exist only for their organisation's members and the editors."""
+    """Items that are not public (unpublished, hidden, or of a suspended organisation) exist
+    only for their organisation's members and the editors."""
     if item is None:
         raise Http404
-    if item.is_published:
+    if item.is_public:
         return
     if getattr(item, "viewer_role", None) is None and not roles.is_editor(_viewer(request)):
         raise Http404
@@ -76,6 +77,8 @@ def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
         "can_archive": (role is not None or user.is_staff)
         and permissions.can_archive(user, item, role=role),
         "is_member": role is not None,
+        "organisation_inactive": role is not None
+        and not roles.is_active_organisation(item.organisation),
     }
 
 
@@ -105,9 +108,6 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     story = queries.story_detail(slug, _viewer(request))
     _check_visible(request, story)
-    assert story is not None
-    if story.is_published and not story.initiative.is_published:
-        raise Http404
     return render(
         request, "initiatives/story_detail.html", {"story": story, **_actions(request, story)}
     )

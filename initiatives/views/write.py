@@ -31,6 +31,7 @@ from initiatives.forms import (
 )
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ImpactFigure,
     Initiative,
     InitiativeImage,
@@ -85,9 +86,13 @@ def _create(
     )
     form = form_class(data, files)
     if request.method == "POST" and choice.is_valid() and form.is_valid():
-        item = create(choice.cleaned_data["organisation"], form.values())
-        messages.success(request, _("Saved as a draft. Only your organisation can see it."))
-        return redirect(item.get_absolute_url())
+        try:
+            item = create(choice.cleaned_data["organisation"], form.values())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved as a draft. Only your organisation can see it."))
+            return redirect(item.get_absolute_url())
     return render(
         request,
         "initiatives/item_form.html",
@@ -131,13 +136,17 @@ def story_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        story = services.story_create(
-            by=request.user,  # type: ignore[arg-type]
-            initiative=initiative,
-            values=form.values(),
-        )
-        messages.success(request, _("Saved as a draft. Only your organisation can see it."))
-        return redirect(story.get_absolute_url())
+        try:
+            story = services.story_create(
+                by=request.user,  # type: ignore[arg-type]
+                initiative=initiative,
+                values=form.values(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved as a draft. Only your organisation can see it."))
+            return redirect(story.get_absolute_url())
     return render(
         request,
         "initiatives/item_form.html",
@@ -154,9 +163,13 @@ def _edit(
         if form.is_valid():
             # The form only validated; the service writes (on a fresh copy of the row).
             fresh = type(item).objects.get(pk=item.pk)
-            update(fresh, form.values())
-            messages.success(request, _("Your changes are saved."))
-            return redirect(fresh.get_absolute_url())
+            try:
+                update(fresh, form.values())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(fresh.get_absolute_url())
     else:
         form = form_class(instance=item)
     return render(
@@ -235,11 +248,24 @@ def transition(request: HttpRequest, kind: str, slug: str, action: str) -> HttpR
 # ---------------------------------------------------------------------------
 
 
+def _run_and_tell(request: HttpRequest, action: Callable[[], Any], done: str) -> None:
+    """Run a service for a button without a form: its refusal becomes the page's message."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+
+
 def _manage_page(request: HttpRequest, initiative: Initiative, **forms: Any) -> HttpResponse:
     context = {
         "initiative": initiative,
         "partnerships": initiative.partnerships.select_related("organisation").order_by(
             "organisation__name"
+        ),
+        "challenge_links": initiative.challenge_links.select_related("challenge__owner").order_by(
+            "challenge__title"
         ),
         "figures": initiative.impact_figures.all(),
         "updates": initiative.updates.all(),
@@ -305,9 +331,9 @@ def partner_confirm(request: HttpRequest, slug: str, organisation_slug: str) -> 
     partnership = _partnership(slug, organisation_slug)
     if not permissions.can_confirm_partnership(request.user, partnership):  # type: ignore[arg-type]
         raise PermissionDenied
-    services.initiative_partner_confirm(partnership=partnership, by=request.user)  # type: ignore[arg-type]
-    messages.success(
+    _run_and_tell(
         request,
+        lambda: services.initiative_partner_confirm(partnership=partnership, by=request.user),  # type: ignore[arg-type]
         _("Confirmed: %(name)s now shows as a partner.") % {"name": partnership.organisation.name},
     )
     return redirect("initiatives:workspace")
@@ -332,9 +358,13 @@ def figure_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
     form = ImpactFigureForm(request.POST)
     if form.is_valid():
-        services.impact_figure_add(initiative=initiative, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, _("Figure added."))
-        return redirect("initiatives:initiative_manage", slug=slug)
+        try:
+            services.impact_figure_add(initiative=initiative, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Figure added."))
+            return redirect("initiatives:initiative_manage", slug=slug)
     return _manage_page(request, initiative, figure_form=form)
 
 
@@ -343,8 +373,11 @@ def figure_add(request: HttpRequest, slug: str) -> HttpResponse:
 def figure_remove(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
     figure = get_object_or_404(ImpactFigure, initiative=initiative, pk=request.POST.get("figure"))
-    services.impact_figure_remove(figure=figure, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Figure removed."))
+    _run_and_tell(
+        request,
+        lambda: services.impact_figure_remove(figure=figure, by=request.user),  # type: ignore[arg-type]
+        _("Figure removed."),
+    )
     return redirect("initiatives:initiative_manage", slug=slug)
 
 
@@ -354,9 +387,17 @@ def update_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
     form = UpdateForm(request.POST)
     if form.is_valid():
-        services.initiative_update_add(initiative=initiative, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        messages.success(request, _("Update added to the timeline."))
-        return redirect("initiatives:initiative_manage", slug=slug)
+        try:
+            services.initiative_update_add(
+                initiative=initiative,
+                by=request.user,  # type: ignore[arg-type]
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Update added to the timeline."))
+            return redirect("initiatives:initiative_manage", slug=slug)
     return _manage_page(request, initiative, update_form=form)
 
 
@@ -366,14 +407,18 @@ def picture_add(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
     form = PictureForm(request.POST, request.FILES)
     if form.is_valid():
-        services.initiative_image_add(
-            initiative=initiative,
-            by=request.user,  # type: ignore[arg-type]
-            image=form.cleaned_data["image"],
-            caption=form.cleaned_data["caption"],
-        )
-        messages.success(request, _("Picture added."))
-        return redirect("initiatives:initiative_manage", slug=slug)
+        try:
+            services.initiative_image_add(
+                initiative=initiative,
+                by=request.user,  # type: ignore[arg-type]
+                image=form.cleaned_data["image"],
+                caption=form.cleaned_data["caption"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Picture added."))
+            return redirect("initiatives:initiative_manage", slug=slug)
     return _manage_page(request, initiative, picture_form=form)
 
 
@@ -384,6 +429,50 @@ def picture_remove(request: HttpRequest, slug: str) -> HttpResponse:
     picture = get_object_or_404(
         InitiativeImage, initiative=initiative, pk=request.POST.get("picture")
     )
-    services.initiative_image_remove(picture=picture, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("Picture removed."))
+    _run_and_tell(
+        request,
+        lambda: services.initiative_image_remove(picture=picture, by=request.user),  # type: ignore[arg-type]
+        _("Picture removed."),
+    )
     return redirect("initiatives:initiative_manage", slug=slug)
+
+
+# ---------------------------------------------------------------------------
+# Links to challenges: the problem owner confirms or declines
+# ---------------------------------------------------------------------------
+
+
+def _challenge_link(slug: str, challenge_slug: str) -> ChallengeLink:
+    return get_object_or_404(
+        ChallengeLink.objects.select_related("initiative__lead", "challenge__owner"),
+        initiative__slug=slug,
+        challenge__slug=challenge_slug,
+    )
+
+
+@login_required
+@require_POST
+def challenge_link_confirm(request: HttpRequest, slug: str, challenge_slug: str) -> HttpResponse:
+    link = _challenge_link(slug, challenge_slug)
+    if not permissions.can_confirm_challenge_link(request.user, link):  # type: ignore[arg-type]
+        raise PermissionDenied
+    _run_and_tell(
+        request,
+        lambda: services.challenge_link_confirm(link=link, by=request.user),  # type: ignore[arg-type]
+        _("Confirmed: “%(initiative)s” now shows as working on “%(challenge)s”.")
+        % {"initiative": link.initiative.title, "challenge": link.challenge.title},
+    )
+    return redirect("initiatives:workspace")
+
+
+@login_required
+@require_POST
+def challenge_link_remove(request: HttpRequest, slug: str, challenge_slug: str) -> HttpResponse:
+    link = _challenge_link(slug, challenge_slug)
+    if not permissions.can_remove_challenge_link(request.user, link):  # type: ignore[arg-type]
+        raise PermissionDenied
+    services.challenge_link_remove(link=link, by=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("The link to the challenge was removed."))
+    if roles.role_in(request.user, link.initiative.lead):  # type: ignore[arg-type]
+        return redirect("initiatives:initiative_manage", slug=slug)
+    return redirect("initiatives:workspace")

@@ -14,18 +14,24 @@ from initiatives.models import Challenge, Initiative
 from matchmaking import queries
 from members import roles
 from members.models import Membership, Organisation
-from members.roles import ADMIN_ROLES, LISTED_STATUSES
+from members.roles import ACTIVE_STATUSES, ADMIN_ROLES
 
 register = template.Library()
 
 
 def _roles_by_organisation(user: Any) -> dict[int, str]:
-    """The member's role per public organisation: one query answers every question below."""
+    """The member's role per active organisation (one query answers every question below):
+    a suspended organisation's people cannot ask on its behalf."""
     return dict(
-        Membership.objects.filter(user=user, organisation__status__in=LISTED_STATUSES).values_list(
+        Membership.objects.filter(user=user, organisation__status__in=ACTIVE_STATUSES).values_list(
             "organisation_id", "role"
         )
     )
+
+
+def _takes_requests(organisation: Organisation) -> bool:
+    """The same rule the request service holds: active and open to cooperation."""
+    return roles.is_active_organisation(organisation) and organisation.open_to_cooperation
 
 
 def _member_of_another_organisation(
@@ -48,9 +54,7 @@ def matchmaking_actions(context: dict[str, Any], subject: Challenge | Initiative
     result["may_see_suggestions"] = memberships.get(
         organisation.pk
     ) in ADMIN_ROLES or roles.is_facilitator(user)
-    if organisation.open_to_cooperation and _member_of_another_organisation(
-        memberships, organisation
-    ):
+    if _takes_requests(organisation) and _member_of_another_organisation(memberships, organisation):
         result["introduction_organisation"] = organisation
     return result
 
@@ -63,7 +67,7 @@ def organisation_matchmaking(context: dict[str, Any], organisation: Organisation
     return {
         "organisation": organisation,
         "offers_needs": queries.public_offers_needs(organisation),
-        "may_ask": organisation.open_to_cooperation
+        "may_ask": _takes_requests(organisation)
         and _member_of_another_organisation(memberships, organisation),
         "is_admin": memberships.get(organisation.pk) in ADMIN_ROLES,
     }

@@ -22,7 +22,11 @@ def link_in_last_email(to: str) -> str:
 
 def sign_up(page, email: str, name: str) -> None:
     page.get_by_label("Je naam").fill(name)
-    page.get_by_label("E-mail", exact=False).first.fill(email)
+    email_field = page.get_by_label("E-mail", exact=False).first
+    if email_field.get_attribute("readonly") is None:
+        email_field.fill(email)
+    else:  # through an invitation: the invited address is filled in and fixed
+        assert email_field.input_value() == email
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Wachtwoord (bevestigen)").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
@@ -68,6 +72,9 @@ def test_a_person_signs_up_registers_an_organisation_and_invites_a_colleague(
     assert_no_axe_violations(other)
     other.get_by_role("link", name="Account aanmaken").click()
     sign_up(other, "bram@example.org", "Bram Peters")
+    # The link proved the address: no confirmation mail, straight to the invitation, which
+    # asks whether the membership may show in public (off unless ticked).
+    assert_no_axe_violations(other)
     other.get_by_role("button", name="Uitnodiging accepteren").click()
     other.wait_for_url(re.compile("/organisaties/buurtkracht-reeshof/"))
     assert other.get_by_text("Welkom bij Buurtkracht Reeshof!").is_visible()
@@ -76,3 +83,4 @@ def test_a_person_signs_up_registers_an_organisation_and_invites_a_colleague(
     organisation = Organisation.objects.get(slug="buurtkracht-reeshof")
     membership = Membership.objects.get(organisation=organisation, user__email="bram@example.org")
     assert membership.role == MembershipRole.MEMBER
+    assert not membership.is_public

@@ -30,7 +30,7 @@ def _run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[
     child_env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SMTP_", "MAIL_"))
+        if not key.startswith(("DJANGO_", "SMTP_", "MAIL_", "ADMIN_"))
     }
     child_env.update(env)
     return subprocess.run(
@@ -135,3 +135,48 @@ def test_an_smtp_url_with_starttls_becomes_a_mailer() -> None:
 def test_an_smtp_url_of_an_unknown_scheme_is_refused() -> None:
     with pytest.raises(ImproperlyConfigured, match="SMTP_URL"):
         smtp_mailer_from_url("http://mail.example.org")
+
+
+def _settings_in_child(*names: str, env: dict[str, str]) -> list[str]:
+    code = "from django.conf import settings; print(*(getattr(settings, n) for n in %r))" % (names,)
+    result = _run_manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_a_short_production_secret_key_stops_start_up_with_the_variable_named() -> None:
+    result = _run_manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "x" * 49})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECRET_KEY" in result.stderr
+    assert "50" in result.stderr
+
+
+def test_the_test_suites_secret_key_is_long_enough_for_production() -> None:
+    assert len(settings.SECRET_KEY) >= 50
+    assert len(PRODUCTION_ENV["DJANGO_SECRET_KEY"]) >= 50
+
+
+def test_production_defaults_hsts_without_preload_or_subdomains_and_the_admin_with_mfa() -> None:
+    names = ("SECURE_HSTS_PRELOAD", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "ADMIN_REQUIRE_MFA")
+
+    assert _settings_in_child(*names, env=PRODUCTION_ENV) == ["False", "False", "True"]
+    opted_in = {
+        **PRODUCTION_ENV,
+        "DJANGO_HSTS_PRELOAD": "true",
+        "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "true",
+        "ADMIN_REQUIRE_MFA": "false",
+    }
+    assert _settings_in_child(*names, env=opted_in) == ["True", "True", "False"]
+    debug = {"DJANGO_DEBUG": "true"}
+    assert _settings_in_child("ADMIN_REQUIRE_MFA", env=debug) == ["False"]
+
+
+def test_the_upload_limits_agree_with_the_request_size_limit() -> None:
+    from core.images import MAX_UPLOAD_BYTES
+
+    assert settings.MAX_REQUEST_BYTES > MAX_UPLOAD_BYTES  # one image and its form fit
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
+    assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
+    assert settings.MIDDLEWARE[0] == "core.middleware.RequestSizeLimitMiddleware"

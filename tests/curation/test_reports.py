@@ -156,7 +156,10 @@ def test_an_editor_hides_a_reported_initiative(client: Any, editor: User) -> Non
     assert statuses == {ReportStatus.HIDDEN}
     entry = AuditEntry.objects.get(action="report.hide")
     assert (entry.actor, entry.reason, entry.object_id) == (editor, REASON, str(initiative.pk))
-    assert AuditEntry.objects.filter(action="initiative.archive", actor=editor).exists()
+    # Hidden, not merely archived: its owner cannot bring it back (tests/security).
+    assert initiative.is_hidden
+    assert initiative.hidden_reason == REASON
+    assert AuditEntry.objects.filter(action="initiative.hide", actor=editor).exists()
 
 
 def test_hiding_a_reported_organisation_suspends_it_with_the_reason(editor: User) -> None:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ImpactFigure,
     Initiative,
     InitiativePartner,
@@ -90,6 +91,17 @@ class PartnerFactory(factory.django.DjangoModelFactory):  # type: ignore[type-ar
     initiative = factory.SubFactory(InitiativeFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = PartnerRole.EXECUTING_PARTNER
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class ChallengeLinkFactory(factory.django.DjangoModelFactory):  # type: ignore[type-arg]
+    """Confirmed by the problem owner by default; pass ``confirmed_at=None`` for a request."""
+
+    class Meta:
+        model = ChallengeLink
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    challenge = factory.SubFactory(ChallengeFactory)
     confirmed_at = factory.LazyFunction(timezone.now)
 
 

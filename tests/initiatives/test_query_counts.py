@@ -1,6 +1,7 @@
 """Every list and detail page runs a fixed number of queries, whatever the amount of data."""
 
 import pytest
+from django.utils import timezone
 
 from tests.initiatives.factories import (
     ChallengeFactory,
@@ -23,7 +24,7 @@ def content(db):
     initiatives = []
     for _ in range(5):
         initiative = InitiativeFactory(themes=themes)
-        initiative.challenges.set(challenges)
+        initiative.challenges.set(challenges, through_defaults={"confirmed_at": timezone.now()})
         for _ in range(2):
             PartnerFactory(initiative=initiative)
             ImpactFigureFactory(initiative=initiative)

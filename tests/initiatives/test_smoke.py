@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from tests.initiatives.factories import (
     ChallengeFactory,
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_pages_render(client) -> None:
     initiative = InitiativeFactory()
     challenge = ChallengeFactory()
-    initiative.challenges.add(challenge)
+    initiative.challenges.add(challenge, through_defaults={"confirmed_at": timezone.now()})
     story = StoryFactory(initiative=initiative)
     PartnerFactory(initiative=initiative)
     ImpactFigureFactory(initiative=initiative)

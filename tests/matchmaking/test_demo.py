@@ -7,9 +7,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_seed_is_idempotent_and_covers_every_state():
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", allow_without_debug=True, verbosity=0)
     counts = (OfferNeed.objects.count(), Introduction.objects.count(), Outcome.objects.count())
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", allow_without_debug=True, verbosity=0)
 
     assert (
         OfferNeed.objects.count(),

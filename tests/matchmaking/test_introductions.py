@@ -111,7 +111,10 @@ def test_the_facilitator_may_redirect_to_a_better_suited_party(parties, facilita
     assert introduction.state == IntroductionState.FORWARDED
     event = introduction.events.last()
     assert event.kind == EventKind.REDIRECTED
-    assert "Andere corporatie" in event.note
+    # The history keeps who was asked first (for the requester and facilitators), outside
+    # the note that the new receiver reads.
+    assert event.previous_organisation == parties["receiving"]
+    assert event.note == "Past beter"
     assert Notification.objects.filter(recipient=better_admin, introduction=introduction).exists()
     assert not Notification.objects.filter(recipient=parties["receiving_admin"]).exists()
 

@@ -142,7 +142,9 @@ def test_initiatives_look_for_what_their_challenges_need(world):
     initiative = InitiativeFactory(
         lead=world["municipality"], region=world["challenge"].region, themes=[world["housing"]]
     )
-    initiative.challenges.set([world["challenge"]])
+    initiative.challenges.set(
+        [world["challenge"]], through_defaults={"confirmed_at": timezone.now()}
+    )
 
     result = suggestions.for_initiative(initiative)
 

@@ -142,6 +142,9 @@ def test_an_admin_verifies_through_an_address_on_the_website_domain(
 def test_an_address_on_another_domain_is_refused(
     organisation: Organisation, org_owner: User
 ) -> None:
+    # Pending: only a pending organisation verifies itself (a verified one is refused first).
+    organisation.status = OrganisationStatus.PENDING
+    organisation.save()
     with pytest.raises(ValidationError, match=r"gemeente-tilburg\.nl"):
         services.domain_verification_start(
             organisation=organisation, by=org_owner, email="gemeente@gmail.com"
@@ -274,6 +277,152 @@ def test_the_invitation_email_carries_the_link(
     assert invitation.accept_token in message.body
 
 
+def test_an_invitation_is_stored_under_its_normalised_address(
+    organisation: Organisation, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="  Collega@Example.ORG "
+    )
+
+    assert invitation.email == "collega@example.org"
+
+
+def test_only_the_holder_of_the_invited_address_accepts(
+    organisation: Organisation, org_admin: User, member: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="collega@example.org"
+    )
+    unverified = UserFactory(email="collega@example.org", verified_email=False)
+
+    with pytest.raises(PermissionDenied, match="another email address"):
+        services.invitation_accept(invitation=invitation, by=member)
+    with pytest.raises(PermissionDenied):
+        services.invitation_accept(invitation=invitation, by=unverified)
+    assert not organisation.memberships.filter(user__in=[member, unverified]).exists()
+
+
+def test_the_invited_address_matches_whatever_its_case(
+    organisation: Organisation, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="Collega@Example.org"
+    )
+    colleague = UserFactory(email="collega@example.org")
+
+    membership = services.invitation_accept(invitation=invitation, by=colleague)
+
+    assert membership.user == colleague
+    assert not membership.is_public
+
+
+def test_removing_or_demoting_an_inviter_revokes_their_open_invitations(
+    organisation: Organisation, org_owner: User, org_admin: User
+) -> None:
+    second_admin = MembershipFactory(organisation=organisation, role=MembershipRole.ADMIN).user
+    by_admin = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+    by_second = services.invitation_create(
+        organisation=organisation, by=second_admin, email="b@example.org"
+    )
+    by_owner = services.invitation_create(
+        organisation=organisation, by=org_owner, email="c@example.org"
+    )
+
+    services.membership_remove(membership=owner_membership(organisation, org_admin), by=org_owner)
+    services.membership_change_role(
+        membership=owner_membership(organisation, second_admin), by=org_owner, role="member"
+    )
+
+    for invitation in (by_admin, by_second, by_owner):
+        invitation.refresh_from_db()
+    assert by_admin.revoked_at is not None
+    assert by_second.revoked_at is not None
+    assert by_owner.revoked_at is None  # the owner's own invitations are untouched
+
+
+def test_promoting_a_member_leaves_invitations_alone(
+    organisation: Organisation, org_owner: User, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+
+    services.membership_change_role(
+        membership=owner_membership(organisation, org_admin), by=org_owner, role="owner"
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.is_open()
+
+
+def test_a_demoted_owner_keeps_member_invitations_but_loses_owner_invitations(
+    organisation: Organisation, org_owner: User
+) -> None:
+    second_owner = MembershipFactory(organisation=organisation, role=MembershipRole.OWNER).user
+    as_owner = services.invitation_create(
+        organisation=organisation, by=second_owner, email="baas@example.org", role="owner"
+    )
+    as_member = services.invitation_create(
+        organisation=organisation, by=second_owner, email="lid@example.org"
+    )
+
+    services.membership_change_role(
+        membership=owner_membership(organisation, second_owner), by=org_owner, role="admin"
+    )
+
+    as_owner.refresh_from_db()
+    as_member.refresh_from_db()
+    assert as_owner.revoked_at is not None
+    assert as_member.is_open()
+
+
+def test_an_inviter_who_is_no_longer_admin_cannot_bring_anyone_in(
+    organisation: Organisation, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+    Membership.objects.filter(user=org_admin).delete()  # not through the service
+
+    with pytest.raises(services.InvitationError, match="can no longer invite"):
+        services.invitation_accept(invitation=invitation, by=UserFactory(email="a@example.org"))
+    with pytest.raises(services.InvitationError, match="can no longer invite"):
+        services.invitation_from_token(invitation.accept_token)
+
+
+@pytest.mark.parametrize("status", [OrganisationStatus.SUSPENDED, OrganisationStatus.ARCHIVED])
+def test_a_frozen_organisation_neither_invites_nor_lets_anyone_in(
+    organisation: Organisation, org_admin: User, member: User, status: str
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+    join_request = services.join_request_create(organisation=organisation, by=member)
+    Organisation.objects.filter(pk=organisation.pk).update(status=status)
+    organisation.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="suspended or archived"):
+        services.invitation_create(organisation=organisation, by=org_admin, email="b@example.org")
+    with pytest.raises(ValidationError, match="suspended or archived"):
+        services.invitation_accept(invitation=invitation, by=UserFactory(email="a@example.org"))
+    with pytest.raises(ValidationError, match="suspended or archived"):
+        services.join_request_decide(join_request=join_request, by=org_admin, approve=True)
+    assert not organisation.memberships.filter(user=member).exists()
+
+
+def test_the_member_shows_and_hides_their_own_membership(
+    organisation: Organisation, org_member: User
+) -> None:
+    membership = Membership.objects.get(organisation=organisation, user=org_member)
+
+    services.membership_set_visibility(membership=membership, by=org_member, is_public=True)
+    assert Membership.objects.get(pk=membership.pk).is_public
+    services.membership_set_visibility(membership=membership, by=org_member, is_public=False)
+    assert not Membership.objects.get(pk=membership.pk).is_public
+
+
 # --- requests to join -----------------------------------------------------------------
 
 
@@ -350,6 +499,19 @@ def test_an_owner_transfers_ownership_and_stays_on_as_admin(
 
     assert owner_membership(organisation, org_member).role == MembershipRole.OWNER
     assert owner_membership(organisation, org_owner).role == MembershipRole.ADMIN
+
+
+def test_leaving_withdraws_the_invitations_one_sent(
+    organisation: Organisation, org_admin: User
+) -> None:
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="a@example.org"
+    )
+
+    services.membership_leave(membership=owner_membership(organisation, org_admin))
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
 
 
 def test_after_a_transfer_the_former_owner_may_leave(

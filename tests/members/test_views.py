@@ -7,6 +7,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from members.adapter import PENDING_INVITATION_SESSION_KEY
 from members.models import Invitation, Membership, MembershipRole, Organisation, User
 from tests.images import image_bytes, upload
 from tests.members.factories import (
@@ -178,6 +179,9 @@ def test_the_directory_query_count_does_not_grow_with_the_organisations(
 def test_the_organisation_page_never_shows_email_addresses(
     client: Client, organisation: Organisation, org_owner: User, org_member: User
 ) -> None:
+    # Even members who chose to appear show only their display name.
+    organisation.memberships.update(is_public=True)
+
     page = client.get(organisation.get_absolute_url()).text
 
     assert "Olga Eigenaar" in page
@@ -312,9 +316,9 @@ def test_a_logged_in_member_accepts_an_invitation_with_one_click(
     response = client.post(url)
 
     assert response.status_code == 302
-    assert (
-        Membership.objects.get(organisation=organisation, user=member).role == MembershipRole.MEMBER
-    )
+    membership = Membership.objects.get(organisation=organisation, user=member)
+    assert membership.role == MembershipRole.MEMBER
+    assert not membership.is_public  # nothing ticked: the membership stays out of public view
 
 
 def test_the_last_owner_leaving_gets_a_message_and_stays(
@@ -351,13 +355,17 @@ def test_a_public_profile_shows_only_what_the_member_chose(client: Client, membe
     profile.bio = "Ik werk aan energie in de wijk."
     profile.show_bio = False
     profile.save()
-    MembershipFactory(user=member, organisation=OrganisationFactory(name="Zichtbare Org"))
+    MembershipFactory(
+        user=member, organisation=OrganisationFactory(name="Zichtbare Org"), is_public=True
+    )
+    MembershipFactory(user=member, organisation=OrganisationFactory(name="Verborgen Org"))
 
     page = client.get(profile.get_absolute_url()).text
 
     assert "Mila Lid" in page
     assert "Ik werk aan energie" not in page
     assert "Zichtbare Org" in page
+    assert "Verborgen Org" not in page
     assert member.email not in page
 
 
@@ -410,7 +418,11 @@ def test_an_anonymous_visitor_with_an_invitation_is_offered_to_sign_up(
 
     assert response.status_code == 200
     assert reverse("account_signup") in response.text
-    assert client.session["account_verified_email"] == "n@example.org"
+    assert client.session[PENDING_INVITATION_SESSION_KEY] == invitation.accept_token
+    signup = client.get(reverse("account_signup"))
+    field = signup.context["form"]["email"]
+    assert field.value() == "n@example.org"
+    assert "readonly" in str(field)
 
 
 def test_join_requests_are_rate_limited(client: Client, member: User) -> None:
@@ -423,3 +435,139 @@ def test_join_requests_are_rate_limited(client: Client, member: User) -> None:
 
     assert response.status_code == 200
     assert not organisations[10].join_requests.exists()
+
+
+# --- signing up through an invitation, and showing a membership ----------------------------
+
+
+def test_a_newcomer_signs_up_through_the_invitation_and_the_address_is_verified_on_the_way(
+    client: Client, organisation: Organisation, org_admin: User
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    from members import services
+
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email=" Nieuw@Example.org "
+    )
+    url = reverse("members:invitation_accept", args=[invitation.accept_token])
+    client.get(url)
+
+    signed_up = client.post(
+        reverse("account_signup"),
+        {
+            "email": "nieuw@example.org",
+            "display_name": "Nina Nieuw",
+            "password1": "een-lang-wachtwoord-42",
+            "password2": "een-lang-wachtwoord-42",
+        },
+    )
+    accepted = client.post(url, {"is_public": "on"})
+
+    # No second confirmation: the link proved the address, and the newcomer is logged in.
+    assert signed_up.status_code == 302
+    assert signed_up["Location"] == url
+    user = User.objects.get(email="nieuw@example.org")
+    assert EmailAddress.objects.get(user=user).verified
+    assert accepted.status_code == 302
+    membership = Membership.objects.get(organisation=organisation, user=user)
+    assert membership.is_public  # they ticked the box
+    assert "Nina Nieuw" in client.get(organisation.get_absolute_url()).text
+
+
+def test_the_invitation_page_asks_whether_to_show_the_membership_unticked(
+    client: Client, organisation: Organisation, org_admin: User, member: User
+) -> None:
+    from members import services
+
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email=member.email
+    )
+    client.force_login(member)
+
+    response = client.get(reverse("members:invitation_accept", args=[invitation.accept_token]))
+
+    field = response.context["form"]["is_public"]
+    assert field.value() is False
+    assert "checked" not in str(field)
+
+
+def test_a_member_shows_and_hides_the_membership_from_the_dashboard(
+    client: Client, organisation: Organisation, org_member: User
+) -> None:
+    client.force_login(org_member)
+    url = reverse("members:membership_visibility", args=[organisation.slug])
+    dashboard = client.get(reverse("members:dashboard")).text
+    assert url in dashboard
+
+    shown = client.post(url, {"is_public": "on", "return_to": "dashboard"})
+    page_when_shown = client.get(organisation.get_absolute_url()).text
+    hidden = client.post(url, {"return_to": "organisation"})
+    page_when_hidden = client.get(organisation.get_absolute_url()).text
+
+    assert shown["Location"] == reverse("members:dashboard")
+    assert "Mo Medewerker" in page_when_shown
+    assert hidden["Location"] == organisation.get_absolute_url()
+    assert "Mo Medewerker" not in page_when_hidden
+    assert not Membership.objects.get(organisation=organisation, user=org_member).is_public
+
+
+@pytest.mark.parametrize(("role", "status"), [("outsider", 302), ("member", 404)])
+def test_only_members_reach_the_visibility_switch(
+    request: pytest.FixtureRequest,
+    client: Client,
+    organisation: Organisation,
+    role: str,
+    status: int,
+) -> None:
+    user = request.getfixturevalue(role)
+    if user is not None:
+        client.force_login(user)
+    url = reverse("members:membership_visibility", args=[organisation.slug])
+
+    assert client.post(url, {"is_public": "on"}).status_code == status
+    assert client.get(url).status_code == (302 if role == "outsider" else 405)
+
+
+def test_a_new_member_is_not_listed_on_the_organisation_page(
+    client: Client, organisation: Organisation, org_owner: User
+) -> None:
+    page = client.get(organisation.get_absolute_url()).text
+
+    assert "Olga Eigenaar" not in page
+    assert "Geen openbare leden." in page
+
+
+def test_the_members_page_of_a_suspended_organisation_offers_no_invitations(
+    client: Client, organisation: Organisation, org_admin: User
+) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(status="suspended")
+    client.force_login(org_admin)
+
+    response = client.get(reverse("members:organisation_members", args=[organisation.slug]))
+
+    assert response.status_code == 200
+    assert reverse("members:invitation_create", args=[organisation.slug]) not in response.text
+
+
+def test_the_wrong_account_page_logs_out_and_returns_to_the_invitation(
+    client: Client, organisation: Organisation, org_admin: User, member: User
+) -> None:
+    from members import services
+
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_admin, email="bram@example.org"
+    )
+    token = invitation.accept_token
+    url = reverse("members:invitation_accept", args=[token])
+    client.force_login(member)
+
+    page = client.get(url)
+    back = client.post(reverse("account_logout"), {"next": url}, follow=True)
+
+    assert page.status_code == 403
+    assert f'name="next" value="{url}"' in page.text
+    assert back.redirect_chain[-1][0] == url
+    assert back.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.session[PENDING_INVITATION_SESSION_KEY] == token

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import io
+import logging
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.core.cache import caches
 from django.test import Client
 from PIL import Image
 
 from members.models import OrganisationStatus, User
+from stamp import badge
 from stamp.models import Charter, ClaimStatus
 from stamp.services import stamp_revoke
 from tests.members.factories import OrganisationFactory
@@ -70,15 +73,23 @@ def test_a_badge_that_is_not_active_says_so_and_never_active(
     assert "ACTIEF" not in text
 
 
-def test_the_badge_of_a_suspended_organisation_is_not_active(
-    client: Client, charter: Charter
+@pytest.mark.parametrize(
+    ("status", "word"),
+    [
+        (OrganisationStatus.SUSPENDED, "GESCHORST"),
+        (OrganisationStatus.ARCHIVED, "GESCHORST"),
+        (OrganisationStatus.PENDING, "NIET GELDIG"),
+    ],
+)
+def test_the_badge_of_an_organisation_that_is_not_verified_is_not_active(
+    client: Client, charter: Charter, status: str, word: str
 ) -> None:
-    claim = ClaimFactory(organisation=OrganisationFactory(status=OrganisationStatus.SUSPENDED))
+    claim = ClaimFactory(organisation=OrganisationFactory(status=status))
 
     text = _text(_svg(client, claim.code))
 
     assert "ACTIEF" not in text
-    assert "NIET GELDIG" in text
+    assert word in text
 
 
 def test_the_badge_is_cached_briefly_embeddable_and_answers_304_until_revoked(
@@ -157,3 +168,85 @@ def test_the_plain_stamp_image_of_the_site(client: Client, db: None) -> None:
     root = ET.fromstring(response.content)
     assert response["Content-Type"].startswith("image/svg+xml")
     assert "Breinaald" in root.find(f"{SVG}title").text
+
+
+# ---------------------------------------------------------------------------
+# The PNG is drawn once per picture and served from the cache
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[badge.BadgeDrawing]:
+    """Every drawing the PNG renderer is asked to draw."""
+    drawn: list[badge.BadgeDrawing] = []
+    real = badge.render_png
+
+    def spy(drawing: badge.BadgeDrawing) -> bytes:
+        drawn.append(drawing)
+        return real(drawing)
+
+    monkeypatch.setattr(badge, "render_png", spy)
+    return drawn
+
+
+def test_a_change_of_state_draws_the_new_state_at_once(
+    client: Client, charter: Charter, editor: User, renders: list
+) -> None:
+    claim = ClaimFactory()
+    url = f"/stempel/v/{claim.code}/stempel.png"
+
+    active = client.get(url)
+    stamp_revoke(claim=claim, by=editor, reason="Misbruik.")
+    revoked = client.get(url)
+    again = client.get(url)
+
+    assert [drawing.status_text for drawing in renders] == ["ACTIEF", "INGETROKKEN"]
+    assert revoked.content != active.content
+    assert again.content == revoked.content
+    assert revoked["ETag"] != active["ETag"]
+
+
+def test_each_language_has_its_own_picture(client: Client, charter: Charter, renders: list) -> None:
+    claim = ClaimFactory()
+
+    dutch = client.get(f"/stempel/v/{claim.code}/stempel.png")
+    english = client.get(f"/en/stempel/v/{claim.code}/stempel.png")
+
+    assert [drawing.status_text for drawing in renders] == ["ACTIEF", "ACTIVE"]
+    assert dutch["ETag"] != english["ETag"]
+
+
+def test_a_cached_png_still_answers_304_to_a_known_etag(
+    client: Client, charter: Charter, renders: list
+) -> None:
+    claim = ClaimFactory()
+    url = f"/stempel/v/{claim.code}/stempel.png"
+
+    first = client.get(url)
+    cached = client.get(url)
+    conditional = client.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert len(renders) == 1
+    assert cached["ETag"] == first["ETag"]
+    assert "max-age=300" in cached["Cache-Control"]
+    assert conditional.status_code == 304
+
+
+def test_a_broken_cache_is_a_miss_and_a_log_line_not_an_error(
+    client: Client, charter: Charter, renders: list, monkeypatch, caplog
+) -> None:
+    claim = ClaimFactory()
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    monkeypatch.setattr(caches["default"], "get", broken)
+    monkeypatch.setattr(caches["default"], "set", broken)
+    with caplog.at_level(logging.WARNING, logger="stamp.badge"):
+        first = client.get(f"/stempel/v/{claim.code}/stempel.png")
+        second = client.get(f"/stempel/v/{claim.code}/stempel.png")
+
+    assert first.status_code == second.status_code == 200
+    assert Image.open(io.BytesIO(second.content)).format == "PNG"
+    assert len(renders) == 2  # drawn each time, as before the cache
+    assert any("badge cache" in record.getMessage() for record in caplog.records)

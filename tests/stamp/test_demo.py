@@ -33,7 +33,7 @@ def test_the_demo_publishes_a_dutch_charter_and_makes_carriers_once(superuser) -
 
 
 def test_seed_demo_runs_the_stamp_demo(db: None) -> None:
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", allow_without_debug=True, verbosity=0)
+    call_command("seed_demo", allow_without_debug=True, verbosity=0)
 
     assert Charter.objects.published().count() == 1

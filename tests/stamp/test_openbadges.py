@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from datetime import datetime
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.utils import translation
 
-from members.models import OrganisationStatus, User
-from stamp.models import Charter, ClaimStatus
-from stamp.services import stamp_revoke, stamp_withdraw
+from members.models import Organisation, OrganisationStatus, User
+from stamp.models import Charter, Claim, ClaimStatus, StampSettings
+from stamp.services import (
+    stamp_approve,
+    stamp_claim,
+    stamp_reinstate,
+    stamp_revoke,
+    stamp_withdraw,
+)
 from tests.members.factories import OrganisationFactory
 from tests.stamp.factories import ClaimFactory
 
@@ -172,3 +182,112 @@ def test_the_ids_stay_the_same_in_english(client: Client, charter: Charter) -> N
     assertion = _get(client, f"/en/stempel/openbadges/toekenningen/{claim.code}.json")
 
     assert assertion["id"] == f"{BASE}/stempel/openbadges/toekenningen/{claim.code}.json"
+
+
+# ---------------------------------------------------------------------------
+# The recipient is fixed when the claim is issued
+# ---------------------------------------------------------------------------
+
+
+def test_the_recipient_is_fixed_when_the_claim_is_issued(
+    client: Client, organisation: Organisation, org_admin: User, charter: Charter
+) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(website="https://www.tilburg.nl")
+    organisation.refresh_from_db()
+    claim = stamp_claim(organisation=organisation, by=org_admin, charter=charter)
+
+    Organisation.objects.filter(pk=organisation.pk).update(website="https://elders.example")
+
+    assertion = _get(client, f"/stempel/openbadges/toekenningen/{claim.code}.json")
+    page = client.get(claim.get_absolute_url()).content.decode()
+    assert assertion["recipient"] == {
+        "type": "url",
+        "hashed": False,
+        "identity": "https://www.tilburg.nl",
+    }
+    assert "https://www.tilburg.nl" in page
+    assert "elders.example" not in page
+
+
+def test_a_claim_that_waits_gets_its_recipient_when_it_is_approved(
+    client: Client, organisation: Organisation, org_admin: User, editor: User, charter: Charter
+) -> None:
+    StampSettings.objects.update_or_create(pk=1, defaults={"claims_need_approval": True})
+    claim = stamp_claim(organisation=organisation, by=org_admin, charter=charter)
+    assert claim.recipient == {}
+    Organisation.objects.filter(pk=organisation.pk).update(website="https://nieuw.example")
+
+    stamp_approve(claim=claim, by=editor)
+    Organisation.objects.filter(pk=organisation.pk).update(website="https://later.example")
+
+    identity = _get(client, f"/stempel/openbadges/toekenningen/{claim.code}.json")["recipient"]
+    assert identity["identity"] == "https://nieuw.example"
+
+
+def test_a_reinstated_claim_keeps_its_recipient_and_a_new_claim_names_the_new_website(
+    client: Client, organisation: Organisation, org_admin: User, editor: User, charter: Charter
+) -> None:
+    first = stamp_claim(organisation=organisation, by=org_admin, charter=charter)
+    original = first.recipient["identity"]
+    Organisation.objects.filter(pk=organisation.pk).update(website="https://nieuw.example")
+    stamp_revoke(claim=first, by=editor, reason="Misbruik.")
+    stamp_reinstate(claim=first, by=editor, reason="Misverstand.")
+    stamp_withdraw(claim=first, by=org_admin)
+    organisation.refresh_from_db()
+
+    second = stamp_claim(organisation=organisation, by=org_admin, charter=charter)
+
+    first.refresh_from_db()
+    assert first.recipient["identity"] == original != "https://nieuw.example"
+    assert second.recipient["identity"] == "https://nieuw.example"
+
+
+def test_the_page_here_as_recipient_is_in_the_default_language(
+    organisation: Organisation, org_admin: User, charter: Charter
+) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(website="")
+    organisation.refresh_from_db()
+
+    with translation.override("en"):
+        claim = stamp_claim(organisation=organisation, by=org_admin, charter=charter)
+
+    assert claim.recipient["identity"] == f"{BASE}/organisaties/{organisation.slug}/"
+
+
+def test_the_database_refuses_an_issued_claim_without_a_recipient(charter: Charter) -> None:
+    claim = ClaimFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Claim.objects.filter(pk=claim.pk).update(recipient={})
+
+
+def test_the_migration_fills_the_recipient_of_claims_issued_before_it(
+    charter: Charter, settings
+) -> None:
+    settings.SITE_URL = "https://breinaald.example"
+    migration = importlib.import_module("stamp.migrations.0002_fix_open_badges_recipient_at_issue")
+    with_site = ClaimFactory(organisation__website="https://www.woonkracht.nl")
+    without_site = ClaimFactory(organisation__website="")
+    never_issued = ClaimFactory(status=ClaimStatus.WITHDRAWN, active_since=None)
+    table = Claim._meta.db_table
+    # As it was before the migration: no recipient stored (inside the test's transaction,
+    # so PostgreSQL puts the constraint back when the test ends).
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks block the ALTER
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT stamp_claim_issued_has_recipient")
+    Claim.objects.update(recipient={})
+
+    migration.fill_recipients(django_apps, None)
+
+    with_site.refresh_from_db()
+    without_site.refresh_from_db()
+    never_issued.refresh_from_db()
+    assert with_site.recipient == {
+        "type": "url",
+        "hashed": False,
+        "identity": "https://www.woonkracht.nl",
+    }
+    assert without_site.recipient["identity"] == (
+        f"https://breinaald.example/organisaties/{without_site.organisation.slug}/"
+    )
+    assert never_issued.recipient == {}

@@ -343,9 +343,12 @@ def test_the_stamp_page_of_an_unverified_organisation_offers_no_claim(
         f"/stempel/organisatie/{organisation.slug}/dragen/", {"charter_version": 1, "agree": "on"}
     )
 
-    assert page.context["can_manage"] is False
+    assert page.context["can_act"] is False
     assert reverse("stamp:claim", args=[organisation.slug]) not in page.content.decode()
-    assert post.status_code == 403
+    # The service refuses and the page says why (it used to be a bare 403).
+    assert post.status_code == 400
+    assert "Alleen een geverifieerde organisatie" in post.content.decode()
+    assert not Claim.objects.filter(organisation=organisation).exists()
 
 
 def test_the_stamp_page_gives_the_badge_snippet(
