@@ -44,7 +44,9 @@ class ImageUploadAdminMixin:
             kwargs["form_class"] = partial(ProcessedImageField, kind=kind)
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
 
-    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
+    ) -> None:
         super().save_model(request, obj, form, change)  # type: ignore[misc]
         store_image_renditions(form)
 

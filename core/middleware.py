@@ -1,4 +1,6 @@
-"""Refuse request bodies over ``MAX_REQUEST_BYTES`` before they are read or spooled to disk.
+"""Early middleware: oversized bodies and NUL characters never reach a view.
+
+Refuse request bodies over ``MAX_REQUEST_BYTES`` before they are read or spooled to disk.
 
 Two layers, one limit:
 
@@ -21,7 +23,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 
@@ -113,6 +115,35 @@ class RequestSizeLimitMiddleware:
             logger.warning("Refused an over-long body without a length for %s", request.path)
             return too_large_response()
         return response
+
+
+class NullCharacterMiddleware:
+    """Answer 400 when the path, the query string or a form field holds a NUL character.
+
+    No page of ours has a use for one, and PostgreSQL refuses it in any text value: a NUL
+    that reached a query would be a 500 wherever a view passes request data to the
+    database. Uploaded files are bytes and are not looked at.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _has_nul(request.path) or _has_nul_in(request.GET):
+            raise BadRequest("A NUL character in the address.")
+        if request.method in BODY_METHODS and _has_nul_in(request.POST):
+            raise BadRequest("A NUL character in a form field.")
+        return self.get_response(request)
+
+
+def _has_nul(value: str) -> bool:
+    return "\x00" in value
+
+
+def _has_nul_in(data: Any) -> bool:
+    return any(
+        _has_nul(key) or any(_has_nul(value) for value in values) for key, values in data.lists()
+    )
 
 
 class ASGIRequestSizeLimit:

@@ -544,6 +544,11 @@ def _initiative(
             "cover_alt": "",
         },
     )
+    # The problem owners agree that these initiatives work on their challenges.
+    for link in initiative.challenge_links.filter(confirmed_at__isnull=True).select_related(
+        "challenge__owner"
+    ):
+        services.challenge_link_confirm(link=link, by=_writer(link.challenge.owner))
     for slug, role, confirmed in spec.get("partners", []):
         partner = orgs[slug]
         partnership = services.initiative_partner_add(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import parse_id
 from initiatives.models import Challenge, Initiative, PublicationStatus
 from matchmaking import permissions, queries, services, suggestions
 from matchmaking.forms import (
@@ -636,7 +637,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("id") if value.isdigit()]
+    ids = [number for value in request.POST.getlist("id") if (number := parse_id(value))]
     services.notifications_mark_read(
         user=request.user,  # type: ignore[arg-type]
         ids=ids or None,

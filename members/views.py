@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.http import id_or_404
 from core.models import Region, Theme
 from core.ratelimit import RateLimited, ratelimit_guard
 from members import domains, queries, services
@@ -407,11 +408,9 @@ def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
-    request_id = request.POST.get("join_request", "")
-    if not request_id.isdigit():
-        raise Http404
     join_request = get_object_or_404(
-        organisation.join_requests.filter(status=JoinRequestStatus.PENDING), pk=int(request_id)
+        organisation.join_requests.filter(status=JoinRequestStatus.PENDING),
+        pk=id_or_404(request.POST.get("join_request")),
     )
     approve = request.POST.get("decision") == "approve"
     try:

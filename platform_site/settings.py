@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: refuse an oversized body before anything reads (and spools) it.
     "core.middleware.RequestSizeLimitMiddleware",
+    # A NUL in the address or a form field is a 400, never a database error (500).
+    "core.middleware.NullCharacterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -265,7 +267,9 @@ X_FRAME_OPTIONS = "DENY"
 # limits and allauth's (through the account adapter); 0 trusts REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("The environment variable DJANGO_TRUSTED_PROXY_COUNT must be 0 or more.")
+    raise ImproperlyConfigured(
+        "The environment variable DJANGO_TRUSTED_PROXY_COUNT must be 0 or more."
+    )
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Staff need a second factor (allauth MFA) before the admin opens; off in debug so that
 # `make run` lets the demo admin in at once.

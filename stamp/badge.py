@@ -72,7 +72,7 @@ class BadgeDrawing:
 
 def status_word(status: str) -> str:
     """The short word on the band of the stamp (capitals: msgids of their own)."""
-    words = {
+    words: dict[str, str] = {
         PublicStatus.ACTIVE: gettext("ACTIVE"),
         PublicStatus.PENDING: gettext("PENDING"),
         PublicStatus.WITHDRAWN: gettext("WITHDRAWN"),

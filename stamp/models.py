@@ -396,7 +396,8 @@ class Claim(models.Model):
         """Seconds until the public status changes by itself (the deadline), or None."""
         if self.status not in OPEN_STATUSES or self.confirmation_due_at is None:
             return None
-        return max(0, int((self.confirmation_due_at - (now or timezone.now())).total_seconds()))
+        seconds = int((self.confirmation_due_at - (now or timezone.now())).total_seconds())
+        return seconds if seconds > 0 else None  # past the deadline: lapsed, for good
 
     @property
     def public_status(self) -> str:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from members import roles
 from members.models import Organisation, OrganisationKind, User
 from stamp import badge, openbadges, services
 from stamp.forms import ClaimForm, ConfirmCharterForm
-from stamp.models import Charter, Claim, ClaimStatus
+from stamp.models import Charter, Claim, ClaimStatus, PublicStatus
 from stamp.permissions import can_manage_stamp, get_organisation_for_stamp
 
 WALL_PAGE_SIZE = 24
@@ -130,7 +131,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             ),
         },
     )
-    if status != "active":
+    if status != PublicStatus.ACTIVE:
         # Ended claims stay verifiable, but search engines need not list them.
         response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -141,7 +142,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def _max_age(claim: Claim, now: Any) -> int:
+def _max_age(claim: Claim, now: datetime) -> int:
     """Cache briefly, and never past the moment the claim lapses by itself."""
     until_change = claim.seconds_until_change(now)
     return BADGE_MAX_AGE if until_change is None else min(BADGE_MAX_AGE, until_change)

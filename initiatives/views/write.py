@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.http import id_or_404
 from initiatives import permissions, services
 from initiatives.forms import (
     ChallengeForm,
@@ -372,7 +373,9 @@ def figure_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def figure_remove(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    figure = get_object_or_404(ImpactFigure, initiative=initiative, pk=request.POST.get("figure"))
+    figure = get_object_or_404(
+        ImpactFigure, initiative=initiative, pk=id_or_404(request.POST.get("figure"))
+    )
     _run_and_tell(
         request,
         lambda: services.impact_figure_remove(figure=figure, by=request.user),  # type: ignore[arg-type]
@@ -427,7 +430,7 @@ def picture_add(request: HttpRequest, slug: str) -> HttpResponse:
 def picture_remove(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_item_for_editing(request, Initiative, slug)
     picture = get_object_or_404(
-        InitiativeImage, initiative=initiative, pk=request.POST.get("picture")
+        InitiativeImage, initiative=initiative, pk=id_or_404(request.POST.get("picture"))
     )
     _run_and_tell(
         request,

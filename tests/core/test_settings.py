@@ -138,7 +138,7 @@ def test_an_smtp_url_of_an_unknown_scheme_is_refused() -> None:
 
 
 def _settings_in_child(*names: str, env: dict[str, str]) -> list[str]:
-    code = "from django.conf import settings; print(*(getattr(settings, n) for n in %r))" % (names,)
+    code = f"from django.conf import settings; print(*(getattr(settings, n) for n in {names!r}))"
     result = _run_manage("shell", "--no-imports", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1].split()

@@ -48,6 +48,7 @@ from members.models import (
     JoinRequest,
     Membership,
     Organisation,
+    OrganisationIdentityChange,
     Profile,
     User,
 )
@@ -285,6 +286,17 @@ BUILDERS: dict[type, Builder] = {
                 expires_at=timezone.now(),
             )
             for _ in range(n)
+        ]
+    ),
+    OrganisationIdentityChange: lambda w, n: OrganisationIdentityChange.objects.bulk_create(
+        [
+            OrganisationIdentityChange(
+                organisation=organisation,
+                name=f"{organisation.name} nieuw",
+                previous_name=organisation.name,
+                proposed_by=w.user,
+            )
+            for organisation in _organisations(w, n, prefix="identity")
         ]
     ),
     Challenge: lambda w, n: Challenge.objects.bulk_create(

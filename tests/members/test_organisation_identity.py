@@ -317,3 +317,17 @@ def test_an_expired_code_stays_expired_after_a_website_change(
 
     old.refresh_from_db()
     assert old.expires_at == expired_at
+
+
+def test_the_organisation_admin_page_links_to_the_waiting_change(
+    client: Client, organisation: Organisation, org_owner: User, editor: User
+) -> None:
+    update(organisation, org_owner, name="Gemeente Breda")
+    change = services.open_identity_change(organisation)
+    client.force_login(editor)
+
+    page = client.get(reverse("admin:members_organisation_change", args=[organisation.pk]))
+
+    assert page.status_code == 200
+    assert reverse("admin:members_organisationidentitychange_change", args=[change.pk]) in page.text
+    assert "Gemeente Breda" in page.text

@@ -87,7 +87,9 @@ def test_a_logo_with_gps_data_uploaded_in_the_admin_is_stored_re_encoded_without
         url, {**_change_form_data(client, url), "logo": upload("thuis-adres.jpg", content=original)}
     )
 
-    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert response.status_code == 302, (
+        response.context and response.context["adminform"].form.errors
+    )
     organisation.refresh_from_db()
     name = organisation.logo.name
     assert re.fullmatch(r"logos/\d{4}/[a-z0-9]{16}\.jpg", name), name  # a fresh random name
@@ -102,7 +104,10 @@ def test_a_logo_with_gps_data_uploaded_in_the_admin_is_stored_re_encoded_without
 
 
 def test_replacing_a_logo_in_the_admin_removes_the_old_file_and_its_renditions(
-    client: Client, superuser: User, organisation: Organisation, django_capture_on_commit_callbacks: Any
+    client: Client,
+    superuser: User,
+    organisation: Organisation,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(superuser)
     url = reverse("admin:members_organisation_change", args=[organisation.pk])
@@ -112,7 +117,13 @@ def test_replacing_a_logo_in_the_admin_removes_the_old_file_and_its_renditions(
     first = organisation.logo.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {**_change_form_data(client, url), "logo": upload("twee.png", content=image_bytes(fmt="PNG"))})
+        client.post(
+            url,
+            {
+                **_change_form_data(client, url),
+                "logo": upload("twee.png", content=image_bytes(fmt="PNG")),
+            },
+        )
 
     organisation.refresh_from_db()
     assert organisation.logo.name != first
@@ -129,16 +140,24 @@ def test_every_image_field_in_the_admin_goes_through_the_image_pipeline(superuse
     request.user = superuser
     checked = []
     for model, model_admin in admin.site._registry.items():
-        image_fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.ImageField)]
+        image_fields = [
+            f.name for f in model._meta.get_fields() if isinstance(f, models.ImageField)
+        ]
         admins: list[Any] = [model_admin]
         admins += [inline(model, admin.site) for inline in model_admin.inlines]
         for each in admins:
             form_class = (
                 each.get_form(request) if each is model_admin else each.get_formset(request).form
             )
-            names = image_fields if each is model_admin else [
-                f.name for f in each.model._meta.get_fields() if isinstance(f, models.ImageField)
-            ]
+            names = (
+                image_fields
+                if each is model_admin
+                else [
+                    f.name
+                    for f in each.model._meta.get_fields()
+                    if isinstance(f, models.ImageField)
+                ]
+            )
             for name in names:
                 if name in form_class.base_fields:
                     field = form_class.base_fields[name]

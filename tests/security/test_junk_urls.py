@@ -11,6 +11,7 @@ reaches the code behind the permission checks). The admin is walked as a superus
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -50,11 +51,20 @@ SUPERSCRIPT_TWO = "²"  # str.isdigit() says yes, int() says no
 # What each converter lets through to the view (other junk is the resolver's 404).
 PATH_JUNK = {
     "int": ["0", TOO_BIG],
-    "slug": [LONG, TOO_BIG, "-", ODD],
-    "str": [LONG, ODD, NUL, TOO_BIG, SUPERSCRIPT_TWO],
-    "path": [LONG, ODD, NUL, TOO_BIG, "../../etc/passwd"],
+    "slug": [LONG, TOO_BIG],
+    "str": [ODD + LONG, NUL, TOO_BIG, SUPERSCRIPT_TWO],
+    "path": [ODD + LONG, NUL, TOO_BIG, "../../etc/passwd"],
 }
-QUERY_JUNK = [ODD + LONG, TOO_BIG, SUPERSCRIPT_TWO, NUL]
+# The admin's ids are all `<path:object_id>`, read by Django's own code.
+ADMIN_PATH_JUNK = [ODD + LONG, TOO_BIG]
+# Query and form junk, per (who, method). A NUL is refused before any view
+# (core.middleware), so the visitor's pass is enough for it.
+QUERY_JUNK = {
+    ("visitor", "GET"): [ODD + LONG, NUL],
+    ("member", "GET"): [ODD + LONG, TOO_BIG, SUPERSCRIPT_TWO],
+    ("member", "POST"): [ODD + LONG, SUPERSCRIPT_TWO],
+    ("superuser", "GET"): [ODD + LONG, TOO_BIG],
+}
 # Every query parameter and form field the views read by name (grep request.GET/POST and
 # the filter helpers), and the admin's and allauth's own.
 PARAMETERS = [
@@ -90,7 +100,9 @@ def _route_template(pattern: Any) -> tuple[str, dict[str, str]]:
             parameters[match["name"]] = match["converter"] or "str"
             return "{" + match["name"] + "}"
 
-        template = re.sub(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>", placeholder, str(pattern))
+        template = re.sub(
+            r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>", placeholder, str(pattern)
+        )
         return template, parameters
     assert isinstance(pattern, RegexPattern)
     return _regex_template(pattern._regex)
@@ -136,7 +148,9 @@ ROUTES = list(_walk(get_resolver("platform_site.urls").url_patterns))
 
 
 def _fill(route: Route, values: dict[str, str]) -> str:
-    return "/" + route.template.format(**{name: quote(values[name], safe="") for name in route.parameters})
+    return "/" + route.template.format(
+        **{name: quote(values[name], safe="") for name in route.parameters}
+    )
 
 
 @dataclass
@@ -194,8 +208,6 @@ class Walker:
         got_request_exception.connect(self._record)
 
     def _record(self, sender: Any, request: Any = None, **kwargs: Any) -> None:
-        import sys
-
         self._last_exception = sys.exc_info()[1]
 
     def close(self) -> None:
@@ -237,15 +249,14 @@ def test_junk_in_any_path_parameter_never_answers_500(
     assert routes
     for who, client in _clients(world, admin=admin):
         for route in routes:
-            junk_values = sorted({j for c in route.parameters.values() for j in PATH_JUNK[c]})
-            for junk in junk_values:
+            for name, converter in route.parameters.items():
                 # Each parameter in turn gets the junk, the others a real value.
-                for name in route.parameters:
+                for junk in ADMIN_PATH_JUNK if admin else PATH_JUNK[converter]:
                     values = {n: world.sample(route, n) for n in route.parameters}
                     values[name] = junk
                     url = _fill(route, values)
                     walker.send(client, "GET", url, who=who)
-                    if who != "visitor" and route.name not in NO_POST and not admin:
+                    if who == "member" and route.name not in NO_POST:
                         walker.send(client, "POST", url, {"junk": junk}, who=who)
 
     assert walker.failures == [], "\n".join(walker.failures)
@@ -259,10 +270,10 @@ def test_junk_in_every_query_parameter_and_form_field_never_answers_500(
     for who, client in _clients(world, admin=admin):
         for route in routes:
             url = _fill(route, {n: world.sample(route, n) for n in route.parameters})
-            for junk in QUERY_JUNK:
-                data = dict.fromkeys(PARAMETERS, junk)
-                walker.send(client, "GET", url, data, who=who)
-                if who == "member" and route.name not in NO_POST:
-                    walker.send(client, "POST", url, data, who=who)
+            for method in ("GET", "POST"):
+                if method == "POST" and route.name in NO_POST:
+                    continue
+                for junk in QUERY_JUNK.get((who, method), []):
+                    walker.send(client, method, url, dict.fromkeys(PARAMETERS, junk), who=who)
 
     assert walker.failures == [], "\n".join(walker.failures)

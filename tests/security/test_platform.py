@@ -61,7 +61,7 @@ def test_staff_without_a_second_factor_cannot_open_or_act_in_the_admin(
     for url in pages:
         response = client.get(url)
         assert response.status_code == 403, url
-        assert [t.name for t in response.templates][0] == "admin/second_factor_required.html"
+        assert response.templates[0].name == "admin/second_factor_required.html"
         assert reverse("mfa_activate_totp") in response.text
     action = client.post(
         changelist, {"action": "verify_organisations", "_selected_action": [pending.pk]}

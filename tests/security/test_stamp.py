@@ -349,8 +349,11 @@ def test_only_an_editor_approves_revokes_reinstates_or_publishes_through_the_adm
         {"action": action, "_selected_action": [target.pk], "apply": "1", "reason": "Omdat."},
     )
 
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
+    if user.is_staff:
+        # The admin lets staff with the model permission run the action; the service says no.
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
         assert "/admin/login/" in response["Location"]
     target.refresh_from_db()
     if action == "publish":
