@@ -83,6 +83,12 @@ def build(rng: random.Random) -> Challenge:
                 charter_agreed=charter,
                 charter_confirmed=charter,
                 active_since=now,
+                # An issued claim names its recipient (stamp_claim_issued_has_recipient).
+                recipient={
+                    "type": "url",
+                    "hashed": False,
+                    "identity": f"https://{org.slug}.example",
+                },
             )
             for org in rng.sample(organisations, 1500)
         ],

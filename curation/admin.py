@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import (
     Http404,
     HttpRequest,
@@ -30,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin import AuditEntryInline
-from core.audit import audit_record
 from curation import exports, queries, services
 from curation.forms import ReasonForm
 from curation.models import Feature, Moderation, Report, ReportStatus
@@ -38,7 +36,7 @@ from initiatives.admin import InitiativeAdmin
 from initiatives.models import Challenge, Initiative, Story
 from members import roles
 from members.admin import OrganisationAdmin
-from members.models import DomainVerification, Membership, Organisation
+from members.models import DomainVerification, Organisation
 from stamp.admin import ClaimAdmin
 from stamp.models import Claim, ClaimEvent
 
@@ -342,24 +340,6 @@ class FeatureAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 
 
-class AuditedMembershipFormSet(BaseInlineFormSet):
-    """Role changes made in the admin (by a superuser) leave the same trace as the service."""
-
-    request_user: Any = None  # set per request in CuratedOrganisationAdmin
-
-    def save_existing(self, form: Any, obj: Membership, commit: bool = True) -> Membership:
-        previous = form.initial.get("role")
-        saved = super().save_existing(form, obj, commit=commit)
-        if previous and previous != saved.role:
-            audit_record(
-                actor=self.request_user,
-                action="membership.role",
-                target=saved,
-                reason=f"{previous} → {saved.role}",
-            )
-        return saved
-
-
 if admin.site.is_registered(Organisation):
     admin.site.unregister(Organisation)
 
@@ -367,16 +347,6 @@ if admin.site.is_registered(Organisation):
 @admin.register(Organisation)
 class CuratedOrganisationAdmin(OrganisationAdmin):
     actions = (*OrganisationAdmin.actions, "export_csv")  # type: ignore[assignment]
-
-    def get_formsets_with_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
-        for formset, inline in super().get_formsets_with_inlines(request, obj):
-            if inline.model is Membership:
-                formset = type(
-                    "MembershipFormSet",
-                    (AuditedMembershipFormSet, formset),
-                    {"request_user": request.user},
-                )
-            yield formset, inline
 
     @admin.action(
         description=gettext_lazy("Export the selected organisations (CSV)"), permissions=["view"]

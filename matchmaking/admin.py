@@ -309,10 +309,24 @@ class OutcomeAdmin(admin.ModelAdmin):
     list_display = ("__str__", "organisation", "amount", "unit", "created_at")
     list_select_related = ("organisation",)
     search_fields = ("description", "organisation__name")
-    readonly_fields = ("code", "introduction", "organisation", "recorded_by", "story", "created_at")
+    readonly_fields = (
+        "code",
+        "introduction",
+        "organisation",
+        "recorded_by",
+        "description",
+        "amount",
+        "unit",
+        "story",
+        "created_at",
+    )
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # What came of an introduction is the parties' word, recorded through the service.
         return False
 
 

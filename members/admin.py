@@ -56,11 +56,18 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Memberships change only through the members' services (at least one owner, revoking a
+    demoted inviter's invitations, the member's own choice to be shown), so here they are
+    read-only."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ("user",)
     fields = ("user", "role", "is_public", "created_at")
-    readonly_fields = ("created_at",)
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Organisation)
@@ -268,11 +275,19 @@ class OrganisationIdentityChangeAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organisation", "role", "created_at")
+    """Read-only, like the inline: see `MembershipInline`."""
+
+    list_display = ("user", "organisation", "role", "is_public", "created_at")
     list_filter = ("role",)
     search_fields = ("user__email", "user__display_name", "organisation__name")
     list_select_related = ("user", "organisation")
-    autocomplete_fields = ("user", "organisation")
+    readonly_fields = ("user", "organisation", "role", "is_public", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Profile)

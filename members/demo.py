@@ -217,7 +217,8 @@ def seed() -> str:
         Membership.objects.get_or_create(
             organisation=Organisation.objects.get(slug=organisation_slug),
             user=user,
-            defaults={"role": role},
+            # The demo people chose to be seen; a real member starts hidden.
+            defaults={"role": role, "is_public": True},
         )
     return (
         f"local admin {'created' if admin_created else 'present'}, "

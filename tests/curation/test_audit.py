@@ -11,10 +11,10 @@ from django.urls import reverse
 from core.models import AuditEntry
 from initiatives import services as initiative_services
 from initiatives.models import PublicationStatus
-from members.models import MembershipRole, OrganisationStatus, User
+from members.models import OrganisationStatus, User
 from stamp.models import ClaimStatus
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory, StoryFactory
-from tests.members.factories import MembershipFactory, OrganisationFactory
+from tests.members.factories import OrganisationFactory
 from tests.stamp.factories import CharterFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,48 +97,6 @@ def test_publishing_and_archiving_content_are_in_the_audit_trail(
     assert _entry(f"{model.model_name}.archive").actor == editor
     page = client.get(reverse(f"admin:initiatives_{model.model_name}_change", args=[item.pk]))
     assert f"{model.model_name}.publish" in page.content.decode()
-
-
-def test_a_role_change_made_in_the_admin_is_in_the_audit_trail(
-    client: Any, superuser: User
-) -> None:
-    owner = MembershipFactory(role=MembershipRole.OWNER)
-    other = MembershipFactory(organisation=owner.organisation, role=MembershipRole.MEMBER)
-    organisation = owner.organisation
-    client.force_login(superuser)
-    url = reverse("admin:members_organisation_change", args=[organisation.pk])
-    form = client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and name not in ("themes", "logo")
-    }
-    data.update(
-        {
-            "region": organisation.region_id,
-            "memberships-TOTAL_FORMS": "2",
-            "memberships-INITIAL_FORMS": "2",
-            "memberships-0-id": owner.pk,
-            "memberships-0-organisation": organisation.pk,
-            "memberships-0-user": owner.user_id,
-            "memberships-0-role": "owner",
-            "memberships-1-id": other.pk,
-            "memberships-1-organisation": organisation.pk,
-            "memberships-1-user": other.user_id,
-            "memberships-1-role": "admin",
-            "memberships-1-is_public": "on",
-            "core-auditentry-content_type-object_id-TOTAL_FORMS": "0",
-            "core-auditentry-content_type-object_id-INITIAL_FORMS": "0",
-        }
-    )
-
-    response = client.post(url, data)
-
-    assert response.status_code == 302, response.context["errors"] if response.context else ""
-    other.refresh_from_db()
-    assert other.role == MembershipRole.ADMIN
-    entry = _entry("membership.role")
-    assert (entry.actor, entry.reason) == (superuser, "member → admin")
 
 
 def test_services_used_by_members_leave_a_trace_too(org_admin: User) -> None:

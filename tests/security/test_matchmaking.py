@@ -162,11 +162,14 @@ def test_a_facilitator_cannot_accept_an_introduction_or_swap_its_receiver_in_the
     assert not Notification.objects.filter(recipient=parties["better_admin"]).exists()
 
 
-def test_a_superuser_cannot_edit_an_introduction_or_its_steps_in_the_admin(
+def test_a_superuser_cannot_edit_an_introduction_its_steps_or_outcomes_in_the_admin(
     client, parties, superuser
 ):
     introduction = _request(parties)
     event = introduction.events.get()
+    outcome = Outcome.objects.create(
+        introduction=introduction, organisation=parties["requesting"], description="Echt gebeurd"
+    )
     before = _snapshot(introduction)
     client.force_login(superuser)
 
@@ -179,8 +182,16 @@ def test_a_superuser_cannot_edit_an_introduction_or_its_steps_in_the_admin(
         {"kind": EventKind.ACCEPTED, "note": "Vervalst", "_save": "Opslaan"},
     )
 
+    outcome_response = client.post(
+        reverse("admin:matchmaking_outcome_change", args=[outcome.pk]),
+        {"description": "Verzonnen", "amount": "1000000", "_save": "Opslaan"},
+    )
+
     assert response.status_code == 403
     assert event_response.status_code == 403
+    assert outcome_response.status_code == 403
+    outcome.refresh_from_db()
+    assert (outcome.description, outcome.amount) == ("Echt gebeurd", None)
     assert _snapshot(introduction) == before
     event.refresh_from_db()
     assert (event.kind, event.note) == (EventKind.REQUESTED, introduction.message)
@@ -278,7 +289,8 @@ def test_parallel_requests_cannot_exceed_the_daily_limit(settings, monkeypatch):
     """Fire more parallel requests than the limit, each from its own thread (and connection).
 
     Counting is slowed down on purpose: without the lock every request would count zero
-    before any of them saved, and all would pass."""
+    before any of them saved, and all would pass. The requester is a plain member: the test
+    needs none of the groups that a transactional test's flush removes."""
     limit, attempts = 3, 8
     settings.MATCHMAKING_DAILY_REQUEST_LIMIT = limit
     requesting = OrganisationFactory(name="Gemeente Breda", kind="municipality")

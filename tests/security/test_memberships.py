@@ -141,3 +141,45 @@ def test_a_suspended_or_archived_organisation_cannot_approve_a_request_to_join(
     assert join_request.decided_by is None
     assert not Membership.objects.filter(organisation=organisation, user=member).exists()
     assert mail.outbox == []
+
+
+# --- the admin cannot go around the services -------------------------------------------------
+
+
+def test_a_superuser_cannot_change_a_role_or_reveal_a_membership_in_the_admin(
+    client: Client, organisation: Organisation, org_owner: User, org_member: User, superuser: User
+) -> None:
+    target = membership(organisation, org_member)
+    client.force_login(superuser)
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and name not in ("themes", "logo")
+    }
+    data.update(
+        {
+            "region": organisation.region_id,
+            "memberships-TOTAL_FORMS": "1",
+            "memberships-INITIAL_FORMS": "1",
+            "memberships-0-id": target.pk,
+            "memberships-0-organisation": organisation.pk,
+            "memberships-0-user": org_member.pk,
+            "memberships-0-role": "owner",
+            "memberships-0-is_public": "on",
+            "memberships-0-DELETE": "on",
+            "core-auditentry-content_type-object_id-TOTAL_FORMS": "0",
+            "core-auditentry-content_type-object_id-INITIAL_FORMS": "0",
+        }
+    )
+
+    client.post(url, data)
+    client.post(
+        reverse("admin:members_membership_change", args=[target.pk]),
+        {"role": "owner", "is_public": "on", "user": org_member.pk},
+    )
+    client.post(reverse("admin:members_membership_delete", args=[target.pk]), {"post": "yes"})
+
+    target.refresh_from_db()
+    assert (target.role, target.is_public) == ("member", False)
