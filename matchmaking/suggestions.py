@@ -33,8 +33,9 @@ from initiatives.models import (
     ThemedInitiative,
 )
 from matchmaking.models import Direction, OfferNeed, ThemedOfferNeed
-from members.models import Organisation, OrganisationKind, ThemedOrganisation
+from members.models import Organisation, OrganisationKind, OrganisationStatus, ThemedOrganisation
 from members.roles import LISTED_STATUSES
+from stamp.models import Claim, ClaimStatus
 
 RECENT_DAYS = 90
 DEFAULT_LIMIT = 10
@@ -65,8 +66,6 @@ class Suggestion:
 
 
 def _tables() -> dict[str, str]:
-    from stamp.models import Claim
-
     return {
         "org": Organisation._meta.db_table,
         "org_theme": ThemedOrganisation._meta.db_table,
@@ -82,9 +81,12 @@ def _tables() -> dict[str, str]:
     }
 
 
-# The stamp counts when the claim is active and the organisation verified (stamp's rule).
-STAMP_SQL = """(o.status = 'verified' AND EXISTS (
-    SELECT 1 FROM {claim} c WHERE c.organisation_id = o.id AND c.status = 'active'))"""
+# The stamp counts as `stamp.models.carrying_q` says (keep the two in step): the claim is
+# active and not past its confirmation deadline, and the organisation is verified.
+STAMP_SQL = """({status} = %(verified)s AND EXISTS (
+    SELECT 1 FROM {{claim}} cl WHERE cl.organisation_id = {organisation}
+        AND cl.status = %(claim_active)s
+        AND (cl.confirmation_due_at IS NULL OR cl.confirmation_due_at > %(now)s)))"""
 
 # Recently active: posted an offer or need, or updated an initiative it leads.
 RECENT_SQL = """(EXISTS (
@@ -134,7 +136,7 @@ candidates AS (
         AND (NOT %(require_resource)s OR rh.org_id IS NOT NULL)
 ),
 facts AS MATERIALIZED (
-    SELECT o.*, STAMP AS carries_stamp, RECENT AS recently_active FROM candidates o
+    SELECT o.*, ORGANISATION_STAMP AS carries_stamp, RECENT AS recently_active FROM candidates o
 )
 SELECT id, name, slug, kind, theme_ids, resource_kinds, same_region, kind_asked,
     carries_stamp, recently_active, (SCORE) AS score
@@ -148,7 +150,8 @@ def _sql(template: str) -> str:
     tables = _tables()
     return (
         template.replace("CURRENT_OFFER", CURRENT_OFFER_SQL)
-        .replace("STAMP", STAMP_SQL)
+        .replace("ORGANISATION_STAMP", STAMP_SQL.format(status="o.status", organisation="o.id"))
+        .replace("OWNER_STAMP", STAMP_SQL.format(status="c.status", organisation="c.owner_id"))
         .replace("RECENT", RECENT_SQL)
         .replace("SCORE", SCORE_SQL)
         .format(**tables)
@@ -162,6 +165,9 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         "today": timezone.localdate(),
         # Which organisations the public may see: members.roles answers, never a literal here.
         "listed": list(LISTED_STATUSES),
+        "verified": OrganisationStatus.VERIFIED,
+        "claim_active": ClaimStatus.ACTIVE,
+        "now": now,
         **params,
     }
     with transaction.atomic(), connection.cursor() as cursor:
@@ -373,9 +379,7 @@ WITH candidates AS (
         AND o.status = ANY(%(listed)s)
         AND ch.owner_id <> %(organisation)s
 ),
-facts AS (SELECT c.*, (c.status = 'verified' AND EXISTS (
-        SELECT 1 FROM {claim} cl WHERE cl.organisation_id = c.owner_id AND cl.status = 'active'
-    )) AS carries_stamp FROM candidates c)
+facts AS (SELECT c.*, OWNER_STAMP AS carries_stamp FROM candidates c)
 SELECT challenge_id AS id, title, slug, owner_name, theme_ids, resource_kinds, same_region,
     kind_asked, carries_stamp, recently_active, (SCORE) AS score
 FROM facts
@@ -414,9 +418,7 @@ candidates AS (
         AND NOT EXISTS (SELECT 1 FROM {partner} p
                         WHERE p.initiative_id = i.id AND p.organisation_id = %(organisation)s)
 ),
-facts AS (SELECT c.*, (c.status = 'verified' AND EXISTS (
-        SELECT 1 FROM {claim} cl WHERE cl.organisation_id = c.owner_id AND cl.status = 'active'
-    )) AS carries_stamp FROM candidates c)
+facts AS (SELECT c.*, OWNER_STAMP AS carries_stamp FROM candidates c)
 SELECT initiative_id AS id, title, slug, owner_name, theme_ids, resource_kinds, same_region,
     kind_asked, carries_stamp, recently_active, (SCORE) AS score
 FROM facts

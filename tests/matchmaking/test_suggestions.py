@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from matchmaking import suggestions
 from matchmaking.models import Direction
+from stamp.models import Claim
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory
 from tests.matchmaking.factories import OfferNeedFactory
 from tests.members.factories import OrganisationFactory, RegionFactory, ThemeFactory
@@ -88,6 +89,25 @@ def test_the_funder_is_suggested_for_funding_and_the_stamp(world):
         "recently active",
     ]
     assert funder.score == 5
+
+
+def test_a_stamp_past_its_confirmation_deadline_is_no_reason(world):
+    """The stamp's one rule (`stamp.models.carrying_q`): overdue reads as lapsed at once,
+    before the daily job records it; for a suggested organisation and a challenge's owner."""
+    ClaimFactory(organisation=world["municipality"])
+    owner_before = suggestions.challenges_for(world["corporation"])[0]
+    assert "carries the stamp" in " ".join(owner_before.reasons)
+
+    overdue = timezone.now() - timedelta(minutes=1)
+    Claim.objects.update(confirmation_due_at=overdue)
+
+    funder = next(
+        s for s in suggestions.for_challenge(world["challenge"]) if s.title == "Fonds Utrecht"
+    )
+    assert "carries the stamp" not in funder.reasons
+    owner_after = suggestions.challenges_for(world["corporation"])[0]
+    assert owner_after.title == owner_before.title
+    assert "carries the stamp" not in " ".join(owner_after.reasons)
 
 
 def test_the_problem_owner_and_unrelated_organisations_are_left_out(world):
