@@ -55,7 +55,7 @@ class ImageUploadAdminMixin:
     ) -> None:
         super().save_formset(request, form, formset, change)  # type: ignore[misc]
         for inline_form in formset.forms:
-            if formset.can_delete and formset._should_delete_form(inline_form):
+            if formset.can_delete and formset._should_delete_form(inline_form):  # type: ignore[attr-defined]
                 _delete_on_commit(
                     [
                         (stored, field.kind)

@@ -109,7 +109,7 @@ class RequestSizeLimitMiddleware:
         elif request.method in BODY_METHODS and "HTTP_TRANSFER_ENCODING" in request.META:
             # No length: the body is read as it comes, so stop reading at the limit.
             raw = getattr(request, "environ", {}).get("wsgi.input") or request._stream  # type: ignore[attr-defined]
-            request._stream = CappedStream(raw, limit, request)  # type: ignore[attr-defined]
+            request._stream = CappedStream(raw, limit, request)  # type: ignore[attr-defined,assignment]
         response = self.get_response(request)
         if getattr(request, OVER_LIMIT_ATTRIBUTE, False):
             logger.warning("Refused an over-long body without a length for %s", request.path)

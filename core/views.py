@@ -1,6 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 
 @require_GET
@@ -18,6 +20,16 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
+    """Uploaded images, when no reverse proxy serves MEDIA_ROOT (``DJANGO_SERVE_MEDIA``)."""
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError):
+        # A name the file system refuses (too long, a NUL byte) names no upload either.
+        raise Http404 from None
 
 
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -7,7 +7,7 @@ its dates are read-only on the form.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import admin, messages
@@ -72,7 +72,7 @@ class PublishableAdmin(admin.ModelAdmin):
     def _run(
         self,
         request: HttpRequest,
-        queryset: QuerySet[Any],
+        queryset: Iterable[Any],
         services_by_model: dict[type, Callable[..., None]],
         done: str,
     ) -> None:

@@ -457,9 +457,16 @@ def initiative_partner_remove(*, partnership: InitiativePartner, by: User) -> No
 
 
 def _challenge_links_set(initiative: Initiative, challenges: list[Challenge], by: User) -> None:
-    """Keep the links the form still names, drop the others, ask consent for new ones."""
+    """Keep the links the form still names, drop the others, ask consent for new ones.
+
+    Links to challenges that are not public (a draft, or a suspended owner's) stay: the form
+    cannot offer them, so their absence is no choice to drop them, and a reinstated owner
+    finds its links as they were.
+    """
     wanted = {challenge.pk: challenge for challenge in challenges}
-    initiative.challenge_links.exclude(challenge_id__in=wanted).delete()
+    initiative.challenge_links.exclude(challenge_id__in=wanted).filter(
+        Challenge.public_q("challenge__")
+    ).delete()
     existing = set(initiative.challenge_links.values_list("challenge_id", flat=True))
     for pk, challenge in wanted.items():
         if pk not in existing:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import update_wrapper
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.models import Authenticator
@@ -19,6 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+_View = TypeVar("_View", bound=Callable[..., Any])
 
 # The factors that count: recovery codes alone are a fallback, not a second factor.
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -43,7 +45,7 @@ class SiteAdmin(admin.AdminSite):
         # Through allauth's login, so the admin shares its rate limits and its MFA stage.
         return secure_admin_login(super().login)(request, extra_context)
 
-    def admin_view(self, view: Callable[..., Any], cacheable: bool = False) -> Callable[..., Any]:
+    def admin_view(self, view: _View, cacheable: bool = False) -> _View:
         """Every admin page (and action POST) checks the second factor, except logging out.
 
         Django's own wrapper runs first: a visitor or a non-staff member is still sent to
@@ -57,4 +59,5 @@ class SiteAdmin(admin.AdminSite):
                 return second_factor_required(request)
             return view(request, *args, **kwargs)
 
-        return super().admin_view(update_wrapper(with_second_factor, view), cacheable)
+        guarded = cast(_View, update_wrapper(with_second_factor, view))
+        return super().admin_view(guarded, cacheable)

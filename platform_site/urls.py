@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
-from django.views.static import serve
 
 from core import views as core_views
 from initiatives.sitemaps import sitemaps
@@ -42,8 +41,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
             r"^" + re.escape(settings.MEDIA_URL.lstrip("/")) + r"(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            core_views.media,
         )
     ]
 

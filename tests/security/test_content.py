@@ -223,6 +223,7 @@ def unpublished(editor: User) -> dict[str, Any]:
         )
         made[f"{kind}_hidden"] = factory(title=f"Verborgen {kind}")
         services.item_hide(item=made[f"{kind}_hidden"], by=editor, reason=REASON)
+    ChallengeLinkFactory(initiative=made["initiative_draft"], challenge=made["challenge_published"])
     return made
 
 
@@ -247,7 +248,13 @@ def test_a_facilitator_does_not_see_drafts_in_the_admin(
     client.force_login(editor)
     changelist = client.get(_admin_url(model)).content.decode()
     for state in ("draft", "submitted", "hidden"):
-        assert unpublished[f"{kind}_{state}"].title in changelist
+        item = unpublished[f"{kind}_{state}"]
+        assert item.title in changelist
+        assert client.get(_admin_url(model, "change", item.pk)).status_code == 200
+    if model is Initiative:  # the draft's link to a challenge, in its inline
+        draft = unpublished["initiative_draft"]
+        page = client.get(_admin_url(model, "change", draft.pk)).content.decode()
+        assert "Openbaar challenge" in page
 
 
 def test_a_facilitator_cannot_export_drafts_as_csv(

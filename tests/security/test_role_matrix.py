@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from curation import services as curation_services
 from curation.models import Feature, Report
@@ -57,6 +58,15 @@ def _claim(organisation: Organisation, status: str) -> Claim:
 def _suspended(organisation: Organisation) -> Organisation:
     Organisation.objects.filter(pk=organisation.pk).update(status=OrganisationStatus.SUSPENDED)
     return Organisation.objects.get(pk=organisation.pk)
+
+
+def _hidden(initiative: Initiative) -> Initiative:
+    Initiative.objects.filter(pk=initiative.pk).update(
+        publication_status=PublicationStatus.ARCHIVED,
+        hidden_at=timezone.now(),
+        hidden_reason="Reclame.",
+    )
+    return Initiative.objects.get(pk=initiative.pk)
 
 
 def _report(organisation: Organisation) -> Report:
@@ -122,6 +132,18 @@ CASES: dict[str, Case] = {
             story=target, by=by, reason="Nog te vaag."
         ),
         state=_reloaded(Story, "publication_status"),
+    ),
+    "item_hide": Case(
+        arrange=lambda o: InitiativeFactory(lead=o),
+        act=lambda target, by: initiative_services.item_hide(
+            item=target, by=by, reason="Reclame, geen initiatief."
+        ),
+        state=_reloaded(Initiative, "hidden_at"),
+    ),
+    "item_unhide": Case(
+        arrange=lambda o: _hidden(InitiativeFactory(lead=o)),
+        act=lambda target, by: initiative_services.item_unhide(item=target, by=by),
+        state=_reloaded(Initiative, "hidden_at"),
     ),
     "moderation_approve": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
