@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from core.images import prepare_image
+from core.forms import ProcessedImageField
 from core.models import Theme
 from initiatives.models import (
     Challenge,
@@ -38,12 +37,8 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
 class CoverFormMixin(forms.ModelForm):  # type: ignore[type-arg]
     """A cover upload is validated and re-encoded here; the service stores it."""
 
-    cover_upload = forms.ImageField(label=_("Cover image"), required=False)
+    cover_upload = ProcessedImageField(kind="cover", label=_("Cover image"), required=False)
     remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
-
-    def clean_cover_upload(self) -> Any:
-        upload: UploadedFile | None = self.cleaned_data.get("cover_upload")
-        return prepare_image(upload) if upload else None
 
     def values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
@@ -175,11 +170,8 @@ class UpdateForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class PictureForm(forms.Form):
-    image = forms.ImageField(label=_("Picture"))
+    image = ProcessedImageField(kind="gallery", label=_("Picture"))
     caption = forms.CharField(label=_("Caption"), max_length=200)
-
-    def clean_image(self) -> Any:
-        return prepare_image(self.cleaned_data["image"])
 
 
 __all__ = ["PublicationStatus"]

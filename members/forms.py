@@ -3,10 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from core.images import prepare_image
+from core.forms import ProcessedImageField
 from core.models import Region, Theme
 from members.models import (
     Membership,
@@ -23,16 +22,6 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
         return obj.label
-
-
-class ImageUploadField(forms.ImageField):
-    """An image upload, checked and re-encoded by core.images (no EXIF, fresh name)."""
-
-    def clean(self, data: Any, initial: Any = None) -> ContentFile[bytes] | None:  # type: ignore[override]
-        upload = super().clean(data, initial)
-        if not upload or upload is initial:
-            return None
-        return prepare_image(upload)
 
 
 class OrganisationForm(forms.Form):
@@ -71,7 +60,8 @@ class OrganisationForm(forms.Form):
         initial=True,
         help_text=_("Other parties may ask to be introduced to you."),
     )
-    logo = ImageUploadField(
+    logo = ProcessedImageField(
+        kind="logo",
         label=_("Logo"),
         required=False,
         help_text=_("JPEG, PNG or WebP. Shown once the organisation is verified."),
@@ -184,7 +174,9 @@ class ProfileForm(forms.Form):
     themes = ThemeChoiceField(
         label=_("Themes of interest"), queryset=Theme.objects.all(), required=False
     )
-    avatar = ImageUploadField(label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP."))
+    avatar = ProcessedImageField(
+        kind="avatar", label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP.")
+    )
     remove_avatar = forms.BooleanField(label=_("Remove the avatar"), required=False)
     is_public = forms.BooleanField(
         label=_("Public profile"),
