@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -11,19 +12,30 @@ from django.http import HttpRequest
 
 from core.http import client_ip
 
+logger = logging.getLogger(__name__)
+
 
 class RateLimited(Exception):
     pass
 
 
 def hit(key: str, *, limit: int, period: int) -> bool:
-    """Count one action under ``key``; False once more than ``limit`` happened in ``period`` s."""
-    cache.add(key, 0, timeout=period)
+    """Count one action under ``key``; False once more than ``limit`` happened in ``period`` s.
+
+    When the cache cannot be reached the limit cannot be counted, so it fails closed (False,
+    and a log line): the caller refuses with its message instead of answering 500 or letting
+    an unbounded number of codes or requests through.
+    """
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period)
-        count = 1
+        cache.add(key, 0, timeout=period)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=period)
+            count = 1
+    except Exception:
+        logger.warning("Rate limit %s not counted: the cache is unreachable", key, exc_info=True)
+        return False
     return count <= limit
 
 

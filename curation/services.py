@@ -22,6 +22,7 @@ from curation.models import Feature, Report, ReportStatus
 from curation.targets import kind_of
 from initiatives import services as initiative_services
 from initiatives.models import Challenge, Initiative, PublicationStatus, Story
+from matchmaking import services as matchmaking_services
 from matchmaking.models import OfferNeed
 from members import roles
 from members import services as member_services
@@ -139,11 +140,9 @@ def _hide(target: Model, by: User, reason: str) -> None:
         if target.is_public:
             member_services.organisation_suspend(organisation=target, by=by, reason=reason)
     elif isinstance(target, OfferNeed):
-        # Editors take it off the lists the way its organisation would (matchmaking's own
-        # close service only lets the organisation's admins do this).
-        if target.closed_at is None:
-            target.closed_at = timezone.now()
-            target.save(update_fields=["closed_at", "updated_at"])
+        # Hidden, not merely closed: the organisation cannot reopen it, only an editor lifts it.
+        if not target.is_hidden:
+            matchmaking_services.offer_need_hide(offer_need=target, by=by, reason=reason)
     elif not target.is_hidden:  # type: ignore[attr-defined]
         # Hidden, not merely archived: the owner cannot bring it back (initiatives' services
         # refuse), only an editor lifts it. An item its owner had archived is hidden too.
@@ -152,8 +151,8 @@ def _hide(target: Model, by: User, reason: str) -> None:
 
 @transaction.atomic
 def report_hide(*, report: Report, by: User) -> None:
-    """Hide the reported item (hide content for good, suspend an organisation, close an
-    offer) with the report's reason, and close every open report about it."""
+    """Hide the reported item (hide content or an offer for good, suspend an organisation)
+    with the report's reason, and close every open report about it."""
     roles.require_editor(by)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:

@@ -61,12 +61,30 @@ class OutcomeInline(ReadOnlyInline):
 
 @admin.register(OfferNeed)
 class OfferNeedAdmin(admin.ModelAdmin):
-    list_display = ("title", "organisation", "direction", "kind", "region", "ends_on", "closed_at")
-    list_filter = ("direction", "kind", "region")
+    list_display = (
+        "title",
+        "organisation",
+        "direction",
+        "kind",
+        "region",
+        "ends_on",
+        "closed_at",
+        "hidden_at",
+    )
+    list_filter = ("direction", "kind", "region", ("hidden_at", admin.EmptyFieldListFilter))
     search_fields = ("title", "organisation__name")
     list_select_related = ("organisation", "region")
     autocomplete_fields = ("organisation", "region")
-    readonly_fields = ("slug", "created_by", "created_at", "updated_at")
+    # The editors' hiding changes only through the actions (their services check the role).
+    readonly_fields = (
+        "slug",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     fields = (
         "organisation",
         "direction",
@@ -77,11 +95,87 @@ class OfferNeedAdmin(admin.ModelAdmin):
         "region",
         "ends_on",
         "closed_at",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
         "created_by",
         "created_at",
         "updated_at",
     )
     date_hierarchy = "created_at"
+    actions = ("hide_selected", "unhide_selected")
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        """Who sees the actions; the services check the role again themselves."""
+        return roles.is_editor(request.user)
+
+    def _each(
+        self,
+        request: HttpRequest,
+        offers_needs: list[OfferNeed],
+        call: Callable[[OfferNeed], None],
+        done: str,
+    ) -> None:
+        succeeded = 0
+        for offer_need in offers_needs:
+            try:
+                call(offer_need)
+            except (PermissionDenied, ValidationError) as error:
+                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed.")
+                self.message_user(request, f"{offer_need}: {detail}", level=messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
+
+    @admin.action(
+        description=gettext_lazy("Hide the selected offers and needs (with a reason)"),
+        permissions=["moderate"],
+    )
+    def hide_selected(
+        self, request: HttpRequest, queryset: QuerySet[OfferNeed]
+    ) -> HttpResponse | None:
+        offers_needs = list(queryset.filter(hidden_at__isnull=True).select_related("organisation"))
+        reason, page = ask_for_reason(
+            self,
+            request,
+            offers_needs,
+            action="hide_selected",
+            title=str(_("Hide offers and needs")),
+            help_text=str(
+                _("Shown to the organisation and kept in the history. Only an editor can lift it.")
+            ),
+        )
+        if reason is None:
+            return page
+        by = request.user
+        self._each(
+            request,
+            offers_needs,
+            lambda offer_need: services.offer_need_hide(
+                offer_need=offer_need,
+                by=by,  # type: ignore[arg-type]
+                reason=reason,
+            ),
+            _("Hidden: %(count)s."),
+        )
+        return None
+
+    @admin.action(
+        description=gettext_lazy("Lift the hiding of the selected offers and needs"),
+        permissions=["moderate"],
+    )
+    def unhide_selected(self, request: HttpRequest, queryset: QuerySet[OfferNeed]) -> None:
+        by = request.user
+        self._each(
+            request,
+            list(queryset.filter(hidden_at__isnull=False)),
+            lambda offer_need: services.offer_need_unhide(offer_need=offer_need, by=by),  # type: ignore[arg-type]
+            _(
+                "No longer hidden: %(count)s. They stay closed until their organisation "
+                "opens them again."
+            ),
+        )
 
 
 class RedirectActionForm(forms.Form):

@@ -47,7 +47,10 @@ class ThemedOfferNeed(TaggedItemBase):
 
 class OfferNeedQuerySet(models.QuerySet["OfferNeed"]):
     def current(self) -> OfferNeedQuerySet:
-        """Not closed, not past its end date, of an organisation the public may see."""
+        """Not closed, not past its end date, of an organisation the public may see.
+
+        Not hidden either: hiding closes it (``matchmaking_offerneed_hidden_is_closed``), so
+        "not closed" is the one test, here and in the suggestions' SQL."""
         today = timezone.localdate()
         return self.filter(
             closed_at__isnull=True,
@@ -95,6 +98,18 @@ class OfferNeed(models.Model):
         help_text=_("After this date it no longer shows. Leave empty when open-ended."),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # An editor took it off the site (a report, moderation). It stays closed, and the
+    # organisation's services refuse to edit or reopen it until an editor lifts the hiding.
+    hidden_at = models.DateTimeField(_("hidden by the editors at"), null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        User,
+        verbose_name=_("hidden by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_reason = models.TextField(_("why the editors hid it"), blank=True)
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -115,6 +130,14 @@ class OfferNeed(models.Model):
             models.CheckConstraint(
                 condition=models.Q(kind__in=ResourceKind.values),
                 name="matchmaking_offerneed_kind_valid",
+            ),
+            # A hidden offer is never open: every "current" filter reads closed_at alone.
+            models.CheckConstraint(
+                condition=models.Q(hidden_at__isnull=True) | models.Q(closed_at__isnull=False),
+                name="matchmaking_offerneed_hidden_is_closed",
+                violation_error_message=_(
+                    "The editors hid this: it stays closed until an editor lifts the hiding."
+                ),
             ),
         ]
         indexes = [
@@ -140,7 +163,13 @@ class OfferNeed(models.Model):
     def is_offer(self) -> bool:
         return self.direction == Direction.OFFER
 
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by an editor: only an editor can lift it."""
+        return self.hidden_at is not None
+
     def is_current(self, today: date | None = None) -> bool:
+        """``OfferNeedQuerySet.current`` for one loaded row (a hidden one is closed too)."""
         today = today or timezone.localdate()
         return (
             self.closed_at is None

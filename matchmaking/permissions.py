@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from initiatives.models import Challenge, Initiative, PublicationStatus
+from initiatives.models import Challenge, Initiative
 from matchmaking.models import (
     RECEIVER_VISIBLE_STATES,
     Introduction,
@@ -16,7 +16,6 @@ from matchmaking.models import (
 from members.models import Organisation, User
 from members.roles import (
     ADMIN_ROLES,
-    LISTED_STATUSES,
     is_facilitator,
     is_organisation_admin,
     role_in,
@@ -121,10 +120,7 @@ def can_record_outcome(user: User | None, introduction: Introduction) -> bool:
 def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
     """A published challenge, for the problem owner's admins and for facilitators."""
     challenge = get_object_or_404(
-        Challenge.objects.select_related("owner", "region"),
-        slug=slug,
-        publication_status=PublicationStatus.PUBLISHED,
-        owner__status__in=LISTED_STATUSES,
+        Challenge.objects.published().select_related("owner", "region"), slug=slug
     )
     user = _user(request)
     if not (is_facilitator(user) or is_organisation_admin(user, challenge.owner)):
@@ -136,10 +132,7 @@ def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
 
 def get_initiative_for_suggestions(request: HttpRequest, slug: str) -> Initiative:
     initiative = get_object_or_404(
-        Initiative.objects.select_related("lead", "region"),
-        slug=slug,
-        publication_status=PublicationStatus.PUBLISHED,
-        lead__status__in=LISTED_STATUSES,
+        Initiative.objects.published().select_related("lead", "region"), slug=slug
     )
     user = _user(request)
     if not (is_facilitator(user) or is_organisation_admin(user, initiative.lead)):

@@ -21,7 +21,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core.emails import absolute_url
+from core.audit import audit_record
+from core.emails import absolute_url, send_templated_email
 from core.models import Region, Theme
 from initiatives import services as initiative_services
 from initiatives.models import Challenge, Initiative, Story
@@ -78,10 +79,20 @@ def offer_need_create(
     return offer_need
 
 
+def _refuse_hidden(offer_need: OfferNeed) -> None:
+    """An offer the editors hid stays as they left it: its organisation can no longer edit,
+    close or reopen it (the "Open again" button would otherwise undo the editors)."""
+    if offer_need.is_hidden:
+        raise ValidationError(
+            _("The editors hid this: only an editor can lift the hiding."), code="hidden"
+        )
+
+
 @transaction.atomic
 def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, Any]) -> OfferNeed:
     _require(roles.is_organisation_admin(by, offer_need.organisation))
     roles.require_active_organisation(offer_need.organisation)
+    _refuse_hidden(_locked_offer_need(offer_need))
     _apply_offer_need(offer_need, values)
     offer_need.full_clean(exclude=["slug"])
     offer_need.save()
@@ -95,6 +106,7 @@ def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
     """Take an offer or need off the lists; it stays visible to the organisation itself."""
     _require(roles.is_organisation_admin(by, offer_need.organisation))
     roles.require_active_organisation(offer_need.organisation)
+    _refuse_hidden(_locked_offer_need(offer_need))
     if offer_need.closed_at is None:
         offer_need.closed_at = timezone.now()
         offer_need.save(update_fields=["closed_at", "updated_at"])
@@ -104,9 +116,75 @@ def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
 def offer_need_reopen(*, offer_need: OfferNeed, by: User) -> None:
     _require(roles.is_organisation_admin(by, offer_need.organisation))
     roles.require_active_organisation(offer_need.organisation)
+    _refuse_hidden(_locked_offer_need(offer_need))
     if offer_need.closed_at is not None:
         offer_need.closed_at = None
         offer_need.save(update_fields=["closed_at", "updated_at"])
+
+
+def _locked_offer_need(offer_need: OfferNeed) -> OfferNeed:
+    """Re-read the row under a lock, so an editor's hiding that lands meanwhile is seen (and
+    a save of the caller's copy cannot undo it)."""
+    locked = OfferNeed.objects.select_for_update().get(pk=offer_need.pk)
+    for name in ("closed_at", "hidden_at", "hidden_by_id", "hidden_reason"):
+        setattr(offer_need, name, getattr(locked, name))
+    return offer_need
+
+
+def _hidden_recipients(offer_need: OfferNeed) -> list[tuple[str, str]]:
+    """Who hears that the editors hid it: whoever runs the organisation now."""
+    return list(
+        organisation_admins(offer_need.organisation)
+        .filter(is_active=True)
+        .values_list("email", "language")
+    )
+
+
+@transaction.atomic
+def offer_need_hide(*, offer_need: OfferNeed, by: User, reason: str) -> None:
+    """An editor takes an offer or need off the site (after a report, or from the admin),
+    with a reason its organisation sees. It is closed and marked hidden: the organisation
+    cannot edit or reopen it until an editor lifts the hiding."""
+    roles.require_editor(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
+    _locked_offer_need(offer_need)
+    if offer_need.is_hidden:
+        raise ValidationError(_("This item is already hidden."), code="already_hidden")
+    now = timezone.now()
+    if offer_need.closed_at is None:
+        offer_need.closed_at = now
+    offer_need.hidden_at = now
+    offer_need.hidden_by = by
+    offer_need.hidden_reason = reason
+    offer_need.save(
+        update_fields=["closed_at", "hidden_at", "hidden_by", "hidden_reason", "updated_at"]
+    )
+    audit_record(actor=by, action="offerneed.hide", target=offer_need, reason=reason)
+    for email, language in _hidden_recipients(offer_need):
+        # The same words as for hidden initiatives, challenges and stories.
+        send_templated_email(
+            template_prefix="initiatives/email/item_hidden",
+            to=[email],
+            language=language,
+            context={"item": offer_need, "reason": reason},
+        )
+
+
+@transaction.atomic
+def offer_need_unhide(*, offer_need: OfferNeed, by: User) -> None:
+    """An editor lifts the hiding. It stays closed: its organisation decides whether to open
+    it again, so nothing comes back on the lists by accident."""
+    roles.require_editor(by)
+    _locked_offer_need(offer_need)
+    if not offer_need.is_hidden:
+        raise ValidationError(_("This item is not hidden."), code="not_hidden")
+    offer_need.hidden_at = None
+    offer_need.hidden_by = None
+    offer_need.hidden_reason = ""
+    offer_need.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "updated_at"])
+    audit_record(actor=by, action="offerneed.unhide", target=offer_need)
 
 
 # ---------------------------------------------------------------------------
@@ -221,17 +299,37 @@ def _check_parties(requesting: Organisation, receiving: Organisation) -> None:
 
 
 def _require_not_on_hold(introduction: Introduction) -> None:
-    """An introduction with a suspended or archived party waits until reinstatement."""
-    parties = (introduction.requesting_organisation_id, introduction.receiving_organisation_id)
-    # The statuses as they are now, not as the caller loaded them a moment ago.
-    active = Organisation.objects.filter(pk__in=parties, status__in=roles.ACTIVE_STATUSES)
-    if active.count() < len(parties):
+    """An introduction with a suspended or archived party waits until reinstatement
+    (``Introduction.is_on_hold`` is the rule)."""
+    # The parties as they are now, not as the caller loaded them a moment ago.
+    current = Introduction.objects.select_related(
+        "requesting_organisation", "receiving_organisation"
+    ).get(pk=introduction.pk)
+    if current.is_on_hold:
         raise ValidationError(
             _(
                 "This introduction is on hold: one of the organisations is suspended or "
                 "archived. It continues where it was once an editor lifts the suspension."
             ),
             code="on_hold",
+        )
+
+
+def _require_public_subject(subject: Challenge | Initiative | OfferNeed | None) -> None:
+    """An introduction can only be about something the public sees now: a published
+    challenge or initiative of a listed organisation, or a current offer or need (not
+    closed, hidden or expired, of a listed organisation). Read from the database, so a
+    suspension or a hiding that landed after the caller loaded the subject counts."""
+    if subject is None:
+        return
+    if isinstance(subject, OfferNeed):
+        public = OfferNeed.objects.current()
+    else:
+        public = type(subject).objects.published()
+    if not public.filter(pk=subject.pk).exists():
+        raise ValidationError(
+            _("What this introduction would be about is no longer public."),
+            code="subject_not_public",
         )
 
 
@@ -247,6 +345,7 @@ def introduction_request(
     """A member asks, on behalf of their organisation, to be introduced; facilitators are told."""
     _require(roles.role_in(requester, requesting_organisation) is not None)
     _check_parties(requesting_organisation, receiving_organisation)
+    _require_public_subject(subject)
     _lock_requester(requester)
     check_rate_limit(requester)
     introduction = Introduction(
@@ -299,6 +398,7 @@ def introduction_propose(
     """A facilitator starts an introduction from a suggestion; it goes straight to the receiver."""
     roles.require_facilitator(facilitator)
     _check_parties(requesting_organisation, receiving_organisation)
+    _require_public_subject(subject)
     introduction = Introduction(
         proposed_by=facilitator,
         requesting_organisation=requesting_organisation,
@@ -497,6 +597,11 @@ def outcome_to_story(*, outcome: Outcome, by: User, initiative: Initiative) -> S
     introduction = outcome.introduction
     _require(permissions.can_record_outcome(by, introduction))
     _require_not_on_hold(introduction)
+    # Two posts at once (a double click, two tabs) queue on the outcome's row: the second
+    # reads the story the first one saved, and refuses, instead of writing a second story.
+    outcome.story_id = (
+        Outcome.objects.select_for_update().values_list("story_id", flat=True).get(pk=outcome.pk)
+    )
     if outcome.story_id is not None:
         raise ValidationError(_("This outcome already has a story."), code="has_story")
     challenge = introduction.challenge

@@ -26,8 +26,11 @@ from django.utils.translation import gettext as _
 from core.models import Theme
 from initiatives.models import (
     Challenge,
+    ChallengeStatus,
     Initiative,
     InitiativePartner,
+    InitiativeStage,
+    PublicationStatus,
     ResourceKind,
     ThemedChallenge,
     ThemedInitiative,
@@ -93,7 +96,7 @@ RECENT_SQL = """(EXISTS (
         SELECT 1 FROM {offer} r WHERE r.organisation_id = o.id AND r.created_at >= %(since)s)
     OR EXISTS (
         SELECT 1 FROM {initiative} ri WHERE ri.lead_id = o.id
-        AND ri.publication_status = 'published' AND ri.updated_at >= %(since)s))"""
+        AND ri.publication_status = %(published)s AND ri.updated_at >= %(since)s))"""
 
 CURRENT_OFFER_SQL = "x.closed_at IS NULL AND (x.ends_on IS NULL OR x.ends_on >= %(today)s)"
 
@@ -165,6 +168,11 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         "today": timezone.localdate(),
         # Which organisations the public may see: members.roles answers, never a literal here.
         "listed": list(LISTED_STATUSES),
+        # Publication and other states come from their choices too, never a literal here.
+        "published": PublicationStatus.PUBLISHED,
+        "challenge_open": ChallengeStatus.OPEN,
+        "completed": InitiativeStage.COMPLETED,
+        "need": Direction.NEED,
         "verified": OrganisationStatus.VERIFIED,
         "claim_active": ClaimStatus.ACTIVE,
         "now": now,
@@ -375,7 +383,7 @@ WITH candidates AS (
         (%(kind)s = ANY(ch.stakeholder_kinds)) AS kind_asked,
         ch.published_at >= %(since)s AS recently_active
     FROM {challenge} ch JOIN {org} o ON o.id = ch.owner_id
-    WHERE ch.publication_status = 'published' AND ch.status = 'open'
+    WHERE ch.publication_status = %(published)s AND ch.status = %(challenge_open)s
         AND o.status = ANY(%(listed)s)
         AND ch.owner_id <> %(organisation)s
 ),
@@ -391,7 +399,7 @@ LIMIT %(limit)s
 INITIATIVES_SQL = """
 WITH lead_needs AS (
     SELECT x.organisation_id, array_agg(DISTINCT x.kind) AS kinds FROM {offer} x
-    WHERE x.direction = 'need' AND CURRENT_OFFER GROUP BY x.organisation_id
+    WHERE x.direction = %(need)s AND CURRENT_OFFER GROUP BY x.organisation_id
 ),
 candidates AS (
     SELECT i.id AS initiative_id, i.title, i.slug, o.name AS owner_name, o.id AS owner_id,
@@ -412,7 +420,7 @@ candidates AS (
         i.updated_at >= %(since)s AS recently_active
     FROM {initiative} i JOIN {org} o ON o.id = i.lead_id
     LEFT JOIN lead_needs ln ON ln.organisation_id = i.lead_id
-    WHERE i.publication_status = 'published' AND i.stage <> 'completed'
+    WHERE i.publication_status = %(published)s AND i.stage <> %(completed)s
         AND o.status = ANY(%(listed)s)
         AND i.lead_id <> %(organisation)s
         AND NOT EXISTS (SELECT 1 FROM {partner} p

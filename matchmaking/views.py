@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from core.http import parse_id
-from initiatives.models import Challenge, Initiative, PublicationStatus
+from initiatives.models import Challenge, Initiative
 from matchmaking import permissions, queries, services, suggestions
 from matchmaking.forms import (
     FollowForm,
@@ -134,6 +134,10 @@ def offer_need_create(request: HttpRequest, organisation_slug: str) -> HttpRespo
 @login_required
 def offer_need_edit(request: HttpRequest, slug: str) -> HttpResponse:
     offer_need = permissions.get_offer_need_for_admin(request, slug)
+    if offer_need.is_hidden:
+        # The service refuses every change; say why instead of showing a form that cannot save.
+        messages.error(request, _("The editors hid this: only an editor can lift the hiding."))
+        return redirect(offer_need.get_absolute_url())
     form = OfferNeedForm(request.POST or None, instance=offer_need)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,17 +283,13 @@ def propose(request: HttpRequest, kind: str, slug: str, organisation_slug: str) 
 
 
 def _subject_from_query(request: HttpRequest) -> Challenge | Initiative | OfferNeed | None:
+    """What the introduction is about: only what the public sees (the service checks again)."""
     if slug := request.GET.get("vraagstuk"):
-        return get_object_or_404(
-            Challenge, slug=slug, publication_status=PublicationStatus.PUBLISHED
-        )
+        return get_object_or_404(Challenge.objects.published(), slug=slug)
     if slug := request.GET.get("initiatief"):
-        return get_object_or_404(
-            Initiative, slug=slug, publication_status=PublicationStatus.PUBLISHED
-        )
+        return get_object_or_404(Initiative.objects.published(), slug=slug)
     if slug := request.GET.get("aanbod"):
-        offer_need = get_object_or_404(OfferNeed.objects.current(), slug=slug)
-        return offer_need
+        return get_object_or_404(OfferNeed.objects.current(), slug=slug)
     return None
 
 

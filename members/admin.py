@@ -108,6 +108,25 @@ class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
         ),
     )
 
+    def _identity_is_settled(self, obj: Organisation | None) -> bool:
+        """Once an organisation is past pending (verified, or suspended or archived after
+        that), its name and website change only through an identity change that an editor
+        decides: that records the step, voids the old domain's codes and notes that the
+        verification now rests on the editor's word. Editing them here would skip all that."""
+        return obj is not None and obj.status != OrganisationStatus.PENDING
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self._identity_is_settled(obj):
+            return (*fields, "name", "website")
+        return fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> dict[str, Any]:
+        # A read-only name is not in the form, so it cannot fill in the slug.
+        if self._identity_is_settled(obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
     @admin.display(description=_("new name or website"))
     def identity_change(self, organisation: Organisation) -> str:
         """A link to the change that waits for an editor: decided there, with the actions.

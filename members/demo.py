@@ -214,12 +214,16 @@ def seed() -> str:
             profile.is_public = True
             profile.region = Organisation.objects.get(slug=organisation_slug).region
             profile.save(update_fields=["is_public", "region"])
-        Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             organisation=Organisation.objects.get(slug=organisation_slug),
             user=user,
             # The demo people chose to be seen; a real member starts hidden.
             defaults={"role": role, "is_public": True},
         )
+        if not membership.is_public:
+            # A local database that ran members/0007 hid them with everyone else.
+            membership.is_public = True
+            membership.save(update_fields=["is_public"])
     return (
         f"local admin {'created' if admin_created else 'present'}, "
         f"{new_organisations} new organisations, {len(PEOPLE)} demo members "

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -51,14 +52,35 @@ ACTIVE_STATUSES = LISTED_STATUSES
 # ---------------------------------------------------------------------------
 
 
+def has_second_factor(user: Any) -> bool:
+    """An authenticator app or a security key (recovery codes alone are a fallback, not a
+    second factor). Looked up once per user object, like Django's permission cache."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import is_mfa_enabled
+
+    if not hasattr(user, "_has_second_factor"):
+        user._has_second_factor = is_mfa_enabled(
+            user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+        )
+    return bool(user._has_second_factor)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Staff powers wait for a second factor when ``ADMIN_REQUIRE_MFA`` is on: a stolen
+    password alone must not publish, revoke a stamp or broker introductions."""
+    return bool(settings.ADMIN_REQUIRE_MFA) and not has_second_factor(user)
+
+
 def _holds(user: Any, permission: str) -> bool:
-    """An active staff account with the permission (superusers hold every permission)."""
+    """An active staff account with the permission (superusers hold every permission) and,
+    where required, a second factor."""
     return bool(
         user is not None
         and user.is_authenticated
         and user.is_active
         and user.is_staff
         and user.has_perm(permission)
+        and not needs_second_factor(user)
     )
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
@@ -50,6 +51,10 @@ from members.roles import ADMIN_ROLES, organisation_admins
 
 DOMAIN_CODE_VALID_MINUTES = 30
 DOMAIN_CODES_PER_HOUR = 3
+# The limits over all organisations for one email domain are this many times the limits per
+# member: high enough that one account (which anyone can make, with any organisation's
+# website) cannot lock a real domain out, low enough to stop a flood or spread-out guessing.
+DOMAIN_CAP_FACTOR = 4
 
 
 class InvitationError(Exception):
@@ -95,8 +100,10 @@ def _locked_memberships(organisation: Organisation) -> list[Membership]:
 
 
 def _require_admin(organisation: Organisation, by: User) -> Membership:
-    membership = Membership.objects.filter(organisation=organisation, user=by).first()
-    if membership is None or membership.role not in ADMIN_ROLES:
+    """The acting admin's membership; refused unless `roles` calls them an admin (an active
+    account with an admin role: a deactivated owner acts for nobody)."""
+    membership = roles.membership_of(by, organisation)
+    if membership is None or not roles.is_organisation_admin(by, organisation):
         raise PermissionDenied(_("Only an owner or admin of the organisation may do this."))
     return membership
 
@@ -465,6 +472,19 @@ def identity_change_approve(
     roles.require_editor(by)
     change = _locked_change(change)
     organisation = change.organisation
+    if (change.previous_name, change.previous_website) != (
+        organisation.name,
+        organisation.website,
+    ):
+        # The editor reviewed "from these values to those": once the organisation's values
+        # changed some other way, approving would apply a step nobody looked at.
+        raise ValidationError(
+            _(
+                "The organisation's name or website changed after this change was proposed, "
+                "so it no longer applies. Reject it; the organisation can propose again."
+            ),
+            code="stale_change",
+        )
     summary = _identity_summary(
         organisation.name, organisation.website, change.name, change.website
     )
@@ -576,12 +596,23 @@ def domain_verification_start(
     if recent >= DOMAIN_CODES_PER_HOUR:
         raise ValidationError(too_many, code="rate_limited")
     per_hour = settings.ORGANISATION_DOMAIN_CODES_PER_HOUR
+    domain = _email_domain(email)
+    too_many_for_domain = _("Too many codes were requested for this domain. Try again in an hour.")
     _limit(f"members.domain_code:user:{by.pk}", limit=per_hour, period=HOUR, message=too_many)
+    # Per domain the codes count per organisation, so that someone who puts the municipality's
+    # website on their own organisation uses up only that organisation's codes, not the
+    # municipality's. The cap over all organisations only stops a flood of mail to the domain.
     _limit(
-        f"members.domain_code:domain:{_email_domain(email)}",
+        f"members.domain_code:domain:{domain}:organisation:{organisation.pk}",
         limit=per_hour,
         period=HOUR,
-        message=_("Too many codes were requested for this domain. Try again in an hour."),
+        message=too_many_for_domain,
+    )
+    _limit(
+        f"members.domain_code:domain:{domain}",
+        limit=per_hour * DOMAIN_CAP_FACTOR,
+        period=HOUR,
+        message=too_many_for_domain,
     )
     code = f"{secrets.randbelow(1_000_000):06d}"
     verification = DomainVerification.objects.create(
@@ -622,15 +653,17 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
     per_hour = settings.ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR
     too_many = _("Too many codes were entered in the last hour. Try again later.")
     _limit(f"members.domain_attempt:user:{by.pk}", limit=per_hour, period=HOUR, message=too_many)
-    _limit(
-        f"members.domain_attempt:domain:{_email_domain(verification.email)}",
-        limit=per_hour,
-        period=HOUR,
-        message=too_many,
-    )
+    # Per domain only wrong codes count, so that guesses cannot be spread over organisations
+    # and accounts while the right code never uses up the domain's budget. Once the domain
+    # is over it, no code is checked at all (checking would let the guessing go on).
+    wrong_for_domain = f"ratelimit:members.domain_attempt:domain:{_email_domain(verification.email)}"
+    wrong_per_hour = per_hour * DOMAIN_CAP_FACTOR
+    if (cache.get(wrong_for_domain) or 0) >= wrong_per_hour:
+        raise ValidationError(too_many, code="rate_limited")
     verification.attempts += 1
     if not hmac.compare_digest(verification.code_hash, _code_hash(code.strip())):
         verification.save(update_fields=["attempts"])
+        ratelimit.hit(wrong_for_domain, limit=wrong_per_hour, period=HOUR)
         return False
     verification.confirmed_at = timezone.now()
     verification.save(update_fields=["attempts", "confirmed_at"])
@@ -883,6 +916,17 @@ def _owner_count(memberships: list[Membership]) -> int:
     return sum(1 for m in memberships if m.role == MembershipRole.OWNER)
 
 
+def _still_there(memberships: list[Membership], membership: Membership) -> Membership:
+    """The locked copy of ``membership``. Another admin may have removed it after the page
+    was shown: say so instead of acting on a row that is gone."""
+    target = next((m for m in memberships if m.pk == membership.pk), None)
+    if target is None:
+        raise ValidationError(
+            _("This person is no longer a member of the organisation."), code="membership_gone"
+        )
+    return target
+
+
 def _revoke_what_the_new_role_cannot_grant(membership: Membership, previous: str) -> None:
     """After a role goes down, the person's open invitations must not grant more than they
     now could: an admin's invitations go with the admin role, a former owner's owner
@@ -902,9 +946,9 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
         raise ValidationError(_("Unknown role."))
     memberships = _locked_memberships(membership.organisation)
     actor = next((m for m in memberships if m.user_id == by.pk), None)
-    target = next(m for m in memberships if m.pk == membership.pk)
-    if actor is None or actor.role not in ADMIN_ROLES:
+    if actor is None or not roles.is_organisation_admin(by, membership.organisation):
         raise PermissionDenied(_("Only an owner or admin of the organisation may do this."))
+    target = _still_there(memberships, membership)
     touches_owner = MembershipRole.OWNER in (role, target.role)
     if touches_owner and actor.role != MembershipRole.OWNER:
         raise PermissionDenied(_("Only an owner can change who is an owner."))
@@ -929,9 +973,9 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     """An admin removes a member; whatever invitations the member sent go with them."""
     memberships = _locked_memberships(membership.organisation)
     actor = next((m for m in memberships if m.user_id == by.pk), None)
-    target = next(m for m in memberships if m.pk == membership.pk)
-    if actor is None or actor.role not in ADMIN_ROLES:
+    if actor is None or not roles.is_organisation_admin(by, membership.organisation):
         raise PermissionDenied(_("Only an owner or admin of the organisation may do this."))
+    target = _still_there(memberships, membership)
     if target.role == MembershipRole.OWNER and actor.role != MembershipRole.OWNER:
         raise PermissionDenied(_("Only an owner can remove an owner."))
     if target.role == MembershipRole.OWNER and _owner_count(memberships) <= 1:
@@ -944,7 +988,12 @@ def membership_remove(*, membership: Membership, by: User) -> None:
 def membership_leave(*, membership: Membership) -> None:
     """A member leaves; the invitations they sent for the organisation are withdrawn."""
     memberships = _locked_memberships(membership.organisation)
-    target = next(m for m in memberships if m.pk == membership.pk)
+    target = next((m for m in memberships if m.pk == membership.pk), None)
+    if target is None:
+        # Removed by an admin while the page was open: there is nothing left to leave.
+        raise ValidationError(
+            _("You are no longer a member of this organisation."), code="membership_gone"
+        )
     if target.role == MembershipRole.OWNER and _owner_count(memberships) <= 1:
         raise ValidationError(
             _("You are the only owner. Transfer ownership to someone else before you leave.")

@@ -11,8 +11,6 @@ from functools import update_wrapper
 from typing import Any, TypeVar, cast
 
 from allauth.account.decorators import secure_admin_login
-from allauth.mfa.models import Authenticator
-from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -20,15 +18,9 @@ from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from members import roles
+
 _View = TypeVar("_View", bound=Callable[..., Any])
-
-# The factors that count: recovery codes alone are a fallback, not a second factor.
-SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-
-
-def needs_second_factor(user: Any) -> bool:
-    """True when ``ADMIN_REQUIRE_MFA`` is on and this staff member has no authenticator yet."""
-    return bool(settings.ADMIN_REQUIRE_MFA) and not is_mfa_enabled(user, SECOND_FACTORS)
 
 
 def second_factor_required(request: HttpRequest) -> HttpResponse:
@@ -55,7 +47,7 @@ class SiteAdmin(admin.AdminSite):
             return super().admin_view(view, cacheable)
 
         def with_second_factor(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            if needs_second_factor(request.user):
+            if roles.needs_second_factor(request.user):
                 return second_factor_required(request)
             return view(request, *args, **kwargs)
 

@@ -270,7 +270,6 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(
         "The environment variable DJANGO_TRUSTED_PROXY_COUNT must be 0 or more."
     )
-ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 # Staff need a second factor (allauth MFA) before the admin opens; off in debug so that
 # `make run` lets the demo admin in at once.
 ADMIN_REQUIRE_MFA = env_bool("ADMIN_REQUIRE_MFA", default=not DEBUG)

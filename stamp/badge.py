@@ -70,8 +70,10 @@ class BadgeDrawing:
         ]
 
 
-def status_word(status: str) -> str:
+def status_word(status: str, *, organisation_status: str = "") -> str:
     """The short word on the band of the stamp (capitals: msgids of their own)."""
+    if status == PublicStatus.SUSPENDED and organisation_status == OrganisationStatus.ARCHIVED:
+        return str(OrganisationStatus.ARCHIVED.label).upper()
     words: dict[str, str] = {
         PublicStatus.ACTIVE: gettext("ACTIVE"),
         PublicStatus.PENDING: gettext("PENDING"),
@@ -113,7 +115,7 @@ def layout(
     else:
         name = claim.organisation.name
         public_status = claim.effective_status(now)
-        status = status_word(public_status)
+        status = status_word(public_status, organisation_status=claim.organisation.status)
         colours: dict[str, str] = {PublicStatus.ACTIVE: INK, PublicStatus.PENDING: INK_WAITING}
         colour = colours.get(public_status, INK_ENDED)
         struck = public_status not in (PublicStatus.ACTIVE, PublicStatus.PENDING)

@@ -158,8 +158,6 @@ class PublicStatus(models.TextChoices):
 
 OPEN_STATUSES = (ClaimStatus.PENDING, ClaimStatus.ACTIVE)
 ENDED_STATUSES = (ClaimStatus.WITHDRAWN, ClaimStatus.LAPSED, ClaimStatus.REVOKED)
-# Kept for imports elsewhere: the public status of an open claim of a suspended organisation.
-SUSPENDED = PublicStatus.SUSPENDED
 
 
 def lapse_reason(charter: Charter | None) -> str:

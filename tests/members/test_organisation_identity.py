@@ -141,7 +141,7 @@ def test_an_editor_approves_and_the_organisation_stays_verified_on_the_editors_w
     assert (change.status, change.decided_by) == (IdentityChangeStatus.APPROVED, editor)
     assert audit_history(organisation).first().action == "organisation.identity_change.approve"
     assert [m.to for m in mail.outbox] == [[org_owner.email]]
-    assert "approved" in mail.outbox[0].subject
+    assert "goedgekeurd" in mail.outbox[0].subject  # in the owner's language, Dutch
 
 
 def test_an_editor_rejects_with_a_reason_and_the_verified_values_stay(

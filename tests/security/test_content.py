@@ -623,7 +623,7 @@ def test_a_suspended_organisations_members_cannot_edit_or_submit_its_content(
     assert [_row(published), _row(draft)] == rows
     assert not InitiativePartner.objects.exists()
     assert not ImpactFigure.objects.exists()
-    with pytest.raises(ValidationError, match="suspend"):
+    with pytest.raises(ValidationError, match="geschorst"):
         services.initiative_submit(initiative=draft, by=org_admin)
 
 

@@ -14,6 +14,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -62,18 +63,38 @@ ADMIN_PATH_JUNK = [ODD + LONG, TOO_BIG]
 QUERY_JUNK = {
     ("visitor", "GET"): [ODD + LONG, NUL],
     ("member", "GET"): [ODD + LONG, TOO_BIG, SUPERSCRIPT_TWO],
-    ("member", "POST"): [ODD + LONG, SUPERSCRIPT_TWO],
+    ("member", "POST"): [ODD + LONG, TOO_BIG, SUPERSCRIPT_TWO],
     ("superuser", "GET"): [ODD + LONG, TOO_BIG],
 }
-# Every query parameter and form field the views read by name (grep request.GET/POST and
-# the filter helpers), and the admin's and allauth's own.
-PARAMETERS = [
-    "page", "pagina", "na", "after", "q", "region", "regio", "theme", "thema", "kind",
-    "soort", "sorteer", "fase", "viering", "verified", "richting", "organisatie",
-    "vraagstuk", "initiatief", "aanbod", "figure", "picture", "invitation", "join_request",
-    "decision", "id", "reopen", "action", "next", "language", "code", "key", "email",
-    "o", "p", "e", "all", "_to_field", "_popup", "_changelist_filters", "_selected_action",
-]  # fmt: skip
+# Every query parameter and form field the views read by name: those found in the source
+# (request.GET/POST look-ups, so a new one is walked without being listed), the names that
+# filter helpers and forms read, and the admin's and allauth's own.
+READ_BY_NAME = re.compile(r"""request\.(?:GET|POST)(?:\.get(?:list)?\(|\[)\s*["'](\w+)["']""")
+
+
+def _names_read_in_source() -> set[str]:
+    root = Path(__file__).resolve().parents[2]
+    apps = ("core", "members", "initiatives", "stamp", "matchmaking", "curation", "platform_site")
+    return {
+        name
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        for name in READ_BY_NAME.findall(path.read_text())
+    }
+
+
+PARAMETERS = sorted(
+    _names_read_in_source()
+    | {
+        "page", "pagina", "na", "after", "q", "region", "regio", "theme", "thema", "kind",
+        "soort", "sorteer", "fase", "viering", "verified", "richting", "organisatie",
+        "vraagstuk", "initiatief", "aanbod", "figure", "picture", "invitation", "join_request",
+        "decision", "id", "reopen", "action", "next", "language", "code", "key", "email",
+        "return_to", "is_public", "charter_version", "organisation", "note", "membership",
+        "user", "role", "reason", "o", "p", "e", "all", "_to_field", "_popup",
+        "_changelist_filters", "_selected_action",
+    }
+)  # fmt: skip
 # A member who posts to these would only end the session the walk uses.
 NO_POST = {"account_logout", "logout"}
 

@@ -174,12 +174,24 @@ def test_a_superuser_cannot_change_a_role_or_reveal_a_membership_in_the_admin(
         }
     )
 
-    client.post(url, data)
-    client.post(
+    through_organisation = client.post(url, data)
+    # A complete form: were role or is_public editable here, it would be valid and saved.
+    through_membership = client.post(
         reverse("admin:members_membership_change", args=[target.pk]),
-        {"role": "owner", "is_public": "on", "user": org_member.pk},
+        {
+            "user": org_member.pk,
+            "organisation": organisation.pk,
+            "role": "owner",
+            "is_public": "on",
+        },
     )
-    client.post(reverse("admin:members_membership_delete", args=[target.pk]), {"post": "yes"})
+    deleted = client.post(
+        reverse("admin:members_membership_delete", args=[target.pk]), {"post": "yes"}
+    )
 
+    # Both forms were accepted (an invalid form would prove nothing), yet nothing changed.
+    assert through_organisation.status_code == 302, through_organisation.context["errors"]
+    assert through_membership.status_code == 302
+    assert deleted.status_code == 403
     target.refresh_from_db()
     assert (target.role, target.is_public) == ("member", False)

@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.test import Client, RequestFactory
@@ -21,8 +22,12 @@ from django.urls import reverse
 from core.http import client_ip
 from core.middleware import ASGIRequestSizeLimit
 from core.ratelimit import request_key
+from initiatives.models import PublicationStatus
+from initiatives.services import initiative_publish
+from members import roles
 from members.models import Organisation, OrganisationStatus, User
 from tests.images import image_bytes, upload
+from tests.initiatives.factories import InitiativeFactory
 from tests.members.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +116,46 @@ def test_recovery_codes_alone_are_no_second_factor(client: Client, editor: User)
     client.force_login(editor)
 
     assert client.get(reverse("admin:index")).status_code == 403
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_a_stolen_editor_password_alone_cannot_publish_on_the_site(
+    client: Client, editor: User
+) -> None:
+    """The second factor guards the editor's powers, not only the admin's pages: the site's
+    own publish button and the services refuse an editor without one."""
+    submitted = InitiativeFactory(publication_status=PublicationStatus.SUBMITTED)
+    client.force_login(editor)
+
+    client.post(reverse("initiatives:initiative_transition", args=[submitted.slug, "publish"]))
+
+    submitted.refresh_from_db()
+    assert submitted.publication_status == PublicationStatus.SUBMITTED
+    with pytest.raises(PermissionDenied):
+        initiative_publish(initiative=submitted, by=User.objects.get(pk=editor.pk))
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_a_stolen_facilitator_password_alone_cannot_broker_introductions(
+    client: Client, facilitator: User
+) -> None:
+    client.force_login(facilitator)
+
+    assert client.get(reverse("matchmaking:dashboard")).status_code == 403
+    assert not roles.is_facilitator(User.objects.get(pk=facilitator.pk))
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_with_a_second_factor_the_editor_publishes_on_the_site(
+    client: Client, editor: User
+) -> None:
+    submitted = InitiativeFactory(publication_status=PublicationStatus.SUBMITTED)
+    client.force_login(_with_totp(editor))
+
+    client.post(reverse("initiatives:initiative_transition", args=[submitted.slug, "publish"]))
+
+    submitted.refresh_from_db()
+    assert submitted.publication_status == PublicationStatus.PUBLISHED
 
 
 def test_with_the_setting_off_staff_enter_without_an_authenticator(

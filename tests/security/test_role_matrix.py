@@ -8,8 +8,10 @@ and a facilitator (staff in "Verbinders") are refused and nothing changes.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,11 +23,20 @@ from curation import services as curation_services
 from curation.models import Feature, Report
 from initiatives import services as initiative_services
 from initiatives.models import Challenge, Initiative, PublicationStatus, Story
+from matchmaking import services as matchmaking_services
+from matchmaking.models import OfferNeed
 from members import services as member_services
-from members.models import MembershipRole, Organisation, OrganisationStatus, User
+from members.models import (
+    MembershipRole,
+    Organisation,
+    OrganisationIdentityChange,
+    OrganisationStatus,
+    User,
+)
 from stamp import services as stamp_services
 from stamp.models import Charter, Claim, ClaimStatus
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory, StoryFactory
+from tests.matchmaking.factories import OfferNeedFactory
 from tests.members.factories import MembershipFactory, OrganisationFactory
 from tests.stamp.factories import CharterFactory, ClaimFactory
 
@@ -69,6 +80,17 @@ def _hidden(initiative: Initiative) -> Initiative:
     return Initiative.objects.get(pk=initiative.pk)
 
 
+def _identity_change(organisation: Organisation) -> OrganisationIdentityChange:
+    """A verified organisation asks for a new name; the verified one stays until decided."""
+    return OrganisationIdentityChange.objects.create(
+        organisation=organisation,
+        name=f"{organisation.name} (nieuw)",
+        website=organisation.website,
+        previous_name=organisation.name,
+        previous_website=organisation.website,
+    )
+
+
 def _report(organisation: Organisation) -> Report:
     initiative = InitiativeFactory(lead=organisation)
     reporter = MembershipFactory().user
@@ -92,6 +114,21 @@ CASES: dict[str, Case] = {
         arrange=lambda o: _suspended(o),
         act=lambda target, by: member_services.organisation_reinstate(organisation=target, by=by),
         state=_reloaded(Organisation, "status"),
+    ),
+    "identity_change_approve": Case(
+        arrange=lambda o: _identity_change(o),
+        act=lambda target, by: member_services.identity_change_approve(change=target, by=by),
+        state=lambda change: (
+            OrganisationIdentityChange.objects.get(pk=change.pk).status,
+            Organisation.objects.get(pk=change.organisation_id).name,
+        ),
+    ),
+    "identity_change_reject": Case(
+        arrange=lambda o: _identity_change(o),
+        act=lambda target, by: member_services.identity_change_reject(
+            change=target, by=by, reason="Dit is niet dezelfde organisatie."
+        ),
+        state=_reloaded(OrganisationIdentityChange, "status"),
     ),
     "initiative_publish": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
@@ -144,6 +181,20 @@ CASES: dict[str, Case] = {
         arrange=lambda o: _hidden(InitiativeFactory(lead=o)),
         act=lambda target, by: initiative_services.item_unhide(item=target, by=by),
         state=_reloaded(Initiative, "hidden_at"),
+    ),
+    "offer_need_hide": Case(
+        arrange=lambda o: OfferNeedFactory(organisation=o),
+        act=lambda target, by: matchmaking_services.offer_need_hide(
+            offer_need=target, by=by, reason="Reclame, geen aanbod."
+        ),
+        state=_reloaded(OfferNeed, "hidden_at"),
+    ),
+    "offer_need_unhide": Case(
+        arrange=lambda o: OfferNeedFactory(
+            organisation=o, closed_at=timezone.now(), hidden_at=timezone.now()
+        ),
+        act=lambda target, by: matchmaking_services.offer_need_unhide(offer_need=target, by=by),
+        state=_reloaded(OfferNeed, "hidden_at"),
     ),
     "moderation_approve": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
@@ -259,3 +310,32 @@ def test_an_editor_only_service_lets_editors_and_superusers_through(
         case.act(target, _persona(request, persona))
 
     assert case.state(target) != before
+
+
+def _services_guarded_by(*guards: str) -> set[str]:
+    """Public functions of the apps that call one of the guards themselves."""
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for app in ("members", "initiatives", "stamp", "matchmaking", "curation"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" in path.parts or path.name == "roles.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                    continue
+                calls = {
+                    call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Attribute | ast.Name)
+                }
+                if calls & set(guards):
+                    found.add(node.name)
+    return found
+
+
+def test_every_service_that_guards_itself_as_editor_only_is_in_the_matrix() -> None:
+    guarded = _services_guarded_by("require_editor", "require_feature")
+
+    assert guarded, "the scan found nothing: it is broken"
+    assert guarded - set(CASES) == set()

@@ -22,7 +22,7 @@ SECOND_SPELLINGS = [
     re.compile(r"has_perm\("),
     re.compile(r"""["']owner["']\s*,\s*["']admin["']"""),
     re.compile(r"""["']pending["']\s*,\s*["']verified["']"""),
-    re.compile(r"\bis_staff\s+and\b|\band\s+\w+\.is_staff\b"),
+    re.compile(r"\.is_staff\b"),
 ]
 
 

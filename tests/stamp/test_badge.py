@@ -77,7 +77,7 @@ def test_a_badge_that_is_not_active_says_so_and_never_active(
     ("status", "word"),
     [
         (OrganisationStatus.SUSPENDED, "GESCHORST"),
-        (OrganisationStatus.ARCHIVED, "GESCHORST"),
+        (OrganisationStatus.ARCHIVED, "GEARCHIVEERD"),
         (OrganisationStatus.PENDING, "NIET GELDIG"),
     ],
 )
