@@ -39,6 +39,17 @@ def hit(key: str, *, limit: int, period: int) -> bool:
     return count <= limit
 
 
+def reached(key: str, *, limit: int) -> bool:
+    """Have ``limit`` actions been counted under ``key`` (by `hit`) in the current window?
+    For limits that count only some outcomes (wrong codes): ask first, `hit` after the
+    outcome. Fails closed like `hit` when the cache cannot be reached."""
+    try:
+        return (cache.get(key) or 0) >= limit
+    except Exception:
+        logger.warning("Rate limit %s not read: the cache is unreachable", key, exc_info=True)
+        return True
+
+
 def request_key(request: HttpRequest, action: str) -> str:
     """A member is counted by account, a visitor by the client's address (not the proxy's)."""
     who = (

@@ -3,6 +3,11 @@
 Publishing states change only through the services (actions below, and curation's
 moderation queue), so that every change leaves an entry in the audit trail: the state and
 its dates are read-only on the form.
+
+Partners and links to challenges stand on their organisation's consent: in the admin they
+are read-only apart from a partner's role, and none is added here (the lead names them on
+the site, and the other organisation confirms there). Otherwise a confirmation could be
+moved onto an organisation that never gave it.
 """
 
 from __future__ import annotations
@@ -134,6 +139,16 @@ class PublishableAdmin(admin.ModelAdmin):
             ),
         )
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only the columns on the form: the state and the hiding change through the actions
+        # (the services), and a whole-row save of this copy would write back what another
+        # editor decided since it was read, such as a hide.
+        on_form = [field.name for field in obj._meta.concrete_fields if field.name in form.fields]
+        obj.save(update_fields=[*on_form, "updated_at"])
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Content is archived, not deleted; only superusers delete (e.g. on request, AVG).
         return bool(request.user.is_superuser)
@@ -178,13 +193,20 @@ class ChallengeAdmin(ImageUploadAdminMixin, PublishableAdmin):
     )
 
 
-class PartnerInline(admin.TabularInline):
+class ConsentInline(admin.TabularInline):
+    """Rows that stand on another organisation's consent (see the module's docstring)."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PartnerInline(ConsentInline):
     model = InitiativePartner
     fk_name = "initiative"
-    extra = 0
-    autocomplete_fields = ("organisation",)
     fields = ("organisation", "role", "confirmed_at", "added_by", "confirmed_by")
-    readonly_fields = ("confirmed_at", "added_by", "confirmed_by")
+    readonly_fields = ("organisation", "confirmed_at", "added_by", "confirmed_by")
 
 
 class FigureInline(admin.TabularInline):
@@ -200,16 +222,15 @@ class UpdateInline(admin.StackedInline):
     readonly_fields = ("author",)
 
 
-class ChallengeLinkInline(admin.TabularInline):
+class ChallengeLinkInline(ConsentInline):
     """Challenges the initiative works on; a link to another organisation's challenge shows
-    in public only once its owner confirms (on the site, or an editor here)."""
+    in public only once an admin of its owner confirms, on the site. Editors see here who
+    asked and who agreed; consent is the owner's, so nobody confirms on its behalf."""
 
     model = ChallengeLink
     fk_name = "initiative"
-    extra = 0
-    autocomplete_fields = ("challenge",)
     fields = ("challenge", "confirmed_at", "added_by", "confirmed_by")
-    readonly_fields = ("confirmed_at", "added_by", "confirmed_by")
+    readonly_fields = fields
 
 
 class PictureInline(ImageUploadAdminMixin, admin.TabularInline):
@@ -290,12 +311,26 @@ class StoryAdmin(PublishableAdmin):
 
 @admin.register(InitiativePartner)
 class InitiativePartnerAdmin(VisibleInitiativeAdmin):
+    """Partners stand on their consent (see the module's docstring): only the role is
+    corrected here, and partners are named on the site."""
+
     list_display = ("initiative", "organisation", "role", "confirmed_at")
     list_filter = ("role",)
     search_fields = ("initiative__title", "organisation__name")
     list_select_related = ("initiative", "organisation")
-    autocomplete_fields = ("initiative", "organisation")
-    readonly_fields = ("confirmed_at", "confirmed_by", "added_by", "created_at")
+    fields = (
+        "initiative",
+        "organisation",
+        "role",
+        "created_at",
+        "added_by",
+        "confirmed_at",
+        "confirmed_by",
+    )
+    readonly_fields = tuple(name for name in fields if name != "role")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(ImpactFigure)

@@ -127,6 +127,18 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+def _lock(item: Item) -> None:
+    """Read the item's publishing state again and lock its row until the transaction ends.
+
+    Views and admin actions hand in a copy read earlier: a decision on that copy (or a
+    write of it) could undo what an editor decided meanwhile, such as hiding the item.
+    """
+    item.refresh_from_db(
+        from_queryset=type(item)._default_manager.select_for_update(),
+        fields=item.STATE_FIELDS,
+    )
+
+
 def _refuse_hidden(item: Item) -> None:
     """An item the editors hid stays hidden: its owner can no longer edit, submit or add to it."""
     if item.is_hidden:
@@ -173,8 +185,12 @@ def _set_cover(item: Challenge | Initiative, cover: File[Any] | bool | None) -> 
         transaction.on_commit(lambda: delete_image(old, COVER_KIND))
 
 
-def _apply(item: Model, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[str, Any]:
-    """Set plain fields on ``item``; return the many-to-many values for after the save."""
+def _apply(item: Item, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[str, Any]:
+    """Set the owner's fields on ``item``; return the many-to-many values and the cover,
+    for after the save. Anything else (the state, the hiding) is no value to write here."""
+    refused = set(values) - {*item.OWNER_FIELDS, *m2m, "cover"}
+    if refused:
+        raise ValueError(f"Not written by its owner: {', '.join(sorted(refused))}")
     later: dict[str, Any] = {}
     for name, value in values.items():
         if name in m2m or name == "cover":
@@ -182,6 +198,13 @@ def _apply(item: Model, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[s
         else:
             setattr(item, name, value)
     return later
+
+
+def _save_owner_edit(item: Item, values: Mapping[str, Any], later: Mapping[str, Any]) -> None:
+    """Write only the columns the owner changed: never the state or the hiding, which an
+    editor may have changed since (the row is locked, but this copy is the owner's)."""
+    fields = [name for name in values if name not in later]
+    item.save(update_fields=[*fields, "updated_at"])
 
 
 def _after_save(item: Item, later: Mapping[str, Any], by: User) -> None:
@@ -215,7 +238,9 @@ def challenge_create(*, by: User, owner: Organisation, values: Mapping[str, Any]
 
 def _check_editable(item: Item, by: User) -> None:
     """The owner's members edit only while their organisation is active and the editors
-    have not hidden the item (the clear message first, then the role rule)."""
+    have not hidden the item (the clear message first, then the role rule), as the row
+    stands now: it stays locked until the edit is written."""
+    _lock(item)
     roles.require_active_organisation(item.organisation)
     _refuse_hidden(item)
     _require(permissions.can_edit(by, item))
@@ -225,7 +250,7 @@ def _check_editable(item: Item, by: User) -> None:
 def challenge_update(*, challenge: Challenge, by: User, values: Mapping[str, Any]) -> Challenge:
     _check_editable(challenge, by)
     later = _apply(challenge, values, m2m={"themes"})
-    challenge.save()
+    _save_owner_edit(challenge, values, later)
     _after_save(challenge, later, by)
     return challenge
 
@@ -247,7 +272,7 @@ def initiative_create(*, by: User, lead: Organisation, values: Mapping[str, Any]
 def initiative_update(*, initiative: Initiative, by: User, values: Mapping[str, Any]) -> Initiative:
     _check_editable(initiative, by)
     later = _apply(initiative, values, m2m={"themes", "challenges"})
-    initiative.save()
+    _save_owner_edit(initiative, values, later)
     _after_save(initiative, later, by)
     return initiative
 
@@ -267,8 +292,8 @@ def story_create(*, by: User, initiative: Initiative, values: Mapping[str, Any])
 @transaction.atomic
 def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
     _check_editable(story, by)
-    _apply(story, values, m2m=())
-    story.save()
+    later = _apply(story, values, m2m=())
+    _save_owner_edit(story, values, later)
     if story.is_published:
         search_terms_add(text=public_text(story))
     return story
@@ -280,6 +305,7 @@ def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
 
 
 def _submit(item: Item, by: User) -> None:
+    _lock(item)
     roles.require_active_organisation(item.organisation)
     _refuse_hidden(item)
     _require(permissions.can_submit(by, item))
@@ -290,6 +316,7 @@ def _submit(item: Item, by: User) -> None:
 
 def _publish(item: Item, by: User) -> None:
     roles.require_editor(by)
+    _lock(item)
     if item.is_hidden:  # lifting the hiding is a decision of its own, with its own trace
         raise ValidationError(
             _("Hidden by the editors: lift the hiding first, then publish."), code="hidden"
@@ -304,6 +331,7 @@ def _publish(item: Item, by: User) -> None:
 
 
 def _archive(item: Item, by: User) -> None:
+    _lock(item)
     if roles.is_admin_role(roles.role_in(by, item.organisation)):
         roles.require_active_organisation(item.organisation)  # its own admins withdraw it
     else:
@@ -385,6 +413,7 @@ def initiative_partner_add(
     """
     roles.require_active_organisation(initiative.lead)
     _require(roles.role_in(by, initiative.lead) is not None)
+    _lock(initiative)
     _refuse_hidden(initiative)
     if role not in PartnerRole.values:
         raise ValidationError(_("Choose a role."), code="invalid_role")
@@ -483,6 +512,7 @@ def challenge_link_add(*, initiative: Initiative, challenge: Challenge, by: User
     """
     roles.require_active_organisation(initiative.lead)
     _require(roles.role_in(by, initiative.lead) is not None)
+    _lock(initiative)
     _refuse_hidden(initiative)
     own = challenge.owner_id == initiative.lead_id
     if not own and not Challenge.objects.published().filter(pk=challenge.pk).exists():
@@ -549,6 +579,7 @@ def challenge_link_remove(*, link: ChallengeLink, by: User) -> None:
 
 
 def _check_initiative_editable(initiative: Initiative, by: User) -> None:
+    _lock(initiative)
     roles.require_active_organisation(initiative.lead)
     _refuse_hidden(initiative)
     _require(permissions.can_edit(by, initiative))
@@ -627,6 +658,7 @@ def _recipients(item: Item) -> list[tuple[str, str]]:
 
 def _reject(item: Item, by: User, reason: str) -> None:
     roles.require_editor(by)
+    _lock(item)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a reason."), code="reason_required")
@@ -684,6 +716,7 @@ def item_hide(*, item: Item, by: User, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give a reason."), code="reason_required")
+    _lock(item)  # an owner's edit or submission in flight finishes first, then this wins
     if item.is_hidden:
         raise ValidationError(_("This item is already hidden."), code="already_hidden")
     now = timezone.now()
@@ -718,6 +751,7 @@ def item_unhide(*, item: Item, by: User) -> None:
     """An editor lifts the hiding. The item stays archived: publishing it again is a
     separate decision (``*_publish``), so nothing becomes public by accident."""
     roles.require_editor(by)
+    _lock(item)
     if not item.is_hidden:
         raise ValidationError(_("This item is not hidden."), code="not_hidden")
     item.hidden_at = None

@@ -121,7 +121,7 @@ class OfferNeedAdmin(admin.ModelAdmin):
             try:
                 call(offer_need)
             except (PermissionDenied, ValidationError) as error:
-                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed.")
+                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed in this state.")
                 self.message_user(request, f"{offer_need}: {detail}", level=messages.ERROR)
             else:
                 succeeded += 1

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -322,10 +322,11 @@ def _require_public_subject(subject: Challenge | Initiative | OfferNeed | None) 
     suspension or a hiding that landed after the caller loaded the subject counts."""
     if subject is None:
         return
-    if isinstance(subject, OfferNeed):
-        public = OfferNeed.objects.current()
-    else:
-        public = type(subject).objects.published()
+    public: QuerySet[Any] = (
+        OfferNeed.objects.current()
+        if isinstance(subject, OfferNeed)
+        else type(subject).objects.published()
+    )
     if not public.filter(pk=subject.pk).exists():
         raise ValidationError(
             _("What this introduction would be about is no longer public."),

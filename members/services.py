@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
@@ -656,9 +655,11 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
     # Per domain only wrong codes count, so that guesses cannot be spread over organisations
     # and accounts while the right code never uses up the domain's budget. Once the domain
     # is over it, no code is checked at all (checking would let the guessing go on).
-    wrong_for_domain = f"ratelimit:members.domain_attempt:domain:{_email_domain(verification.email)}"
+    wrong_for_domain = (
+        f"ratelimit:members.domain_attempt:domain:{_email_domain(verification.email)}"
+    )
     wrong_per_hour = per_hour * DOMAIN_CAP_FACTOR
-    if (cache.get(wrong_for_domain) or 0) >= wrong_per_hour:
+    if ratelimit.reached(wrong_for_domain, limit=wrong_per_hour):
         raise ValidationError(too_many, code="rate_limited")
     verification.attempts += 1
     if not hmac.compare_digest(verification.code_hash, _code_hash(code.strip())):

@@ -336,9 +336,10 @@ PARTNER_REQUESTS_PER_DAY = env_int("PARTNER_REQUESTS_PER_DAY", 30)
 
 # Organisations: limits that hold across organisations (counted in the shared cache), so that
 # nobody spreads code guesses or registrations over many organisations or accounts.
-# Verification codes mailed per member, and per email domain, in an hour.
+# Verification codes mailed per member, and per email domain for one organisation, in an hour
+# (per email domain over all organisations: 4x, members.services.DOMAIN_CAP_FACTOR).
 ORGANISATION_DOMAIN_CODES_PER_HOUR = env_int("ORGANISATION_DOMAIN_CODES_PER_HOUR", 5)
-# Codes entered per member, and per email domain, in an hour.
+# Codes entered per member in an hour (wrong codes per email domain: 4x, as above).
 ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR = env_int("ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR", 10)
 # Organisations one account registers in 24 hours.
 ORGANISATION_REGISTRATIONS_PER_DAY = env_int("ORGANISATION_REGISTRATIONS_PER_DAY", 3)

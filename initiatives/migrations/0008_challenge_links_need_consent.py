@@ -1,6 +1,8 @@
 """Links between initiatives and challenges get a row of their own (``ChallengeLink``) with
 the problem owner's confirmation. Links that exist already were made before consent was
-asked: they count as confirmed, so no public page changes.
+asked: only those where the lead owns the challenge count as confirmed (such a link needs
+no consent now either). A link to another organisation's challenge waits for that
+organisation's admins, who find it in their workspace as they find a new request.
 
 A through model cannot replace an automatic one in place, so the links are copied into the
 new table and the old field is dropped; going back copies them the other way.
@@ -9,6 +11,7 @@ new table and the old field is dropped; going back copies them the other way.
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F
 from django.db.models.functions import Now
 
 
@@ -24,14 +27,19 @@ def copy_links_forward(apps, schema_editor):
         batch_size=1000,
     )
     # created_at and confirmed_at: the moment of the migration (the old table kept no date).
-    ChallengeLink.objects.update(confirmed_at=Now())
+    # Nobody ever asked the owner of someone else's challenge, so those links stay waiting.
+    ChallengeLink.objects.filter(challenge__owner_id=F("initiative__lead_id")).update(
+        confirmed_at=Now()
+    )
 
 
 def copy_links_back(apps, schema_editor):
     Initiative = apps.get_model("initiatives", "Initiative")
     ChallengeLink = apps.get_model("initiatives", "ChallengeLink")
     through = Initiative.challenges.through
-    # Only confirmed links existed before consent was asked.
+    # The old table knew no consent, so every row in it is public: only confirmed links go
+    # back. A link still waiting for its owner (an old one too) is left out rather than
+    # shown without consent.
     through.objects.bulk_create(
         [
             through(initiative_id=initiative, challenge_id=challenge)
@@ -63,7 +71,7 @@ class Migration(migrations.Migration):
                     "confirmed_at",
                     models.DateTimeField(blank=True, null=True, verbose_name="confirmed at"),
                 ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
                 (
                     "added_by",
                     models.ForeignKey(
@@ -72,6 +80,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="added by",
                     ),
                 ),
                 (
@@ -91,6 +100,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",
                         to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
                     ),
                 ),
                 (
@@ -99,6 +109,7 @@ class Migration(migrations.Migration):
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="challenge_links",
                         to="initiatives.initiative",
+                        verbose_name="initiative",
                     ),
                 ),
             ],

@@ -127,6 +127,20 @@ class Publishable(models.Model):
     hidden_reason = models.TextField(_("why the editors hid it"), blank=True)
 
     TEXT_FIELDS: tuple[str, ...] = ()
+    # What the owner's members write through the services (besides themes and the cover).
+    # The state, its dates and the hiding are never among them: only their own services
+    # change those, so an owner's edit can never write back a state read before.
+    OWNER_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # The publishing state that the services decide on: re-read under a row lock first.
+    STATE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "publication_status",
+        "submitted_at",
+        "published_at",
+        "archived_at",
+        "hidden_at",
+        "hidden_by",
+        "hidden_reason",
+    )
     # The path from the item to the organisation that owns it; its status decides whether
     # the item is public (a suspended or archived organisation's items disappear).
     ORGANISATION_PATH: ClassVar[str] = ""
@@ -172,7 +186,7 @@ class Publishable(models.Model):
     @property
     def is_public(self) -> bool:
         """``public_q`` for one loaded row (its organisation is loaded too)."""
-        return self.is_published and roles.is_listed(self.organisation)  # type: ignore[attr-defined]
+        return self.is_published and self.organisation.is_public  # type: ignore[attr-defined]
 
     def build_search_text(self) -> str:
         from core.markdown import markdown_to_text

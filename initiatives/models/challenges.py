@@ -100,6 +100,17 @@ class Challenge(Publishable):
     )
 
     TEXT_FIELDS = ("description",)
+    OWNER_FIELDS = (
+        "title",
+        "summary",
+        "description",
+        "region",
+        "stakeholder_kinds",
+        "resources_needed",
+        "status",
+        "deadline",
+        "cover_alt",
+    )
     ORGANISATION_PATH = "owner"
 
     objects = ChallengeQuerySet.as_manager()

@@ -97,6 +97,16 @@ class Initiative(Publishable):
     )
 
     TEXT_FIELDS = ("description",)
+    OWNER_FIELDS = (
+        "title",
+        "tagline",
+        "description",
+        "region",
+        "stage",
+        "start_date",
+        "website",
+        "cover_alt",
+    )
     ORGANISATION_PATH = "lead"
 
     objects = PublishableQuerySet.as_manager()
@@ -203,7 +213,10 @@ class ChallengeLink(models.Model):
     unless the lead organisation owns the challenge itself (then it is confirmed at once)."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="challenge_links"
+        Initiative,
+        verbose_name=_("initiative"),
+        on_delete=models.CASCADE,
+        related_name="challenge_links",
     )
     challenge = models.ForeignKey(
         Challenge,
@@ -213,12 +226,22 @@ class ChallengeLink(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     added_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ChallengeLinkQuerySet.as_manager()
 

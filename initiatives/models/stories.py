@@ -73,6 +73,17 @@ class Story(Publishable):
     )
 
     TEXT_FIELDS = ("problem", "coalition", "what_worked", "what_did_not", "lessons", "results")
+    OWNER_FIELDS = (
+        "title",
+        "summary",
+        "problem",
+        "coalition",
+        "what_worked",
+        "what_did_not",
+        "lessons",
+        "results",
+        "is_celebration",
+    )
     ORGANISATION_PATH = "initiative__lead"
 
     objects = StoryQuerySet.as_manager()

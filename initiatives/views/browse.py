@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.http import page_number
 from core.models import Region, Theme
 from initiatives import permissions, queries
 from initiatives.models import ChallengeStatus, InitiativeStage
@@ -74,8 +75,7 @@ def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
         "can_edit": permissions.can_edit(user, item, role=role),
         "can_submit": permissions.can_submit(user, item, role=role),
         "can_publish": permissions.can_publish(user, item),
-        "can_archive": (role is not None or user.is_staff)
-        and permissions.can_archive(user, item, role=role),
+        "can_archive": permissions.can_archive(user, item, role=role),
         "is_member": role is not None,
         "organisation_inactive": role is not None
         and not roles.is_active_organisation(item.organisation),
@@ -137,10 +137,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def search_page(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     kind = request.GET.get("soort", "")
-    try:
-        page = int(request.GET.get("pagina", "1"))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("pagina", "1"))
     results = search(text, kind=kind, page=page) if text.strip() else None
     querystring = request.GET.copy()
     querystring.pop("pagina", None)

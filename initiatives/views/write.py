@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.http import id_or_404
@@ -59,9 +60,9 @@ TRANSITIONS: dict[tuple[str, str], Callable[..., None]] = {
     ("story", "archive"): lambda item, by: services.story_archive(story=item, by=by),
 }
 TRANSITION_MESSAGES = {
-    "submit": "Submitted: the editors will review it.",
-    "publish": "Published: everyone can see it now.",
-    "archive": "Archived: it is no longer public.",
+    "submit": gettext_lazy("Submitted: the editors will review it."),
+    "publish": gettext_lazy("Published: everyone can see it now."),
+    "archive": gettext_lazy("Archived: it is no longer public."),
 }
 
 
@@ -240,7 +241,7 @@ def transition(request: HttpRequest, kind: str, slug: str, action: str) -> HttpR
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _(TRANSITION_MESSAGES[action]))
+        messages.success(request, TRANSITION_MESSAGES[action])
     return redirect(item.get_absolute_url())
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from core.ratelimit import hit
+from core.ratelimit import hit, reached
 
 
 def test_the_limit_allows_exactly_its_number_of_actions() -> None:
@@ -23,6 +23,18 @@ def test_keys_are_counted_apart() -> None:
     assert not hit("ratelimit:test:a", limit=1, period=60)
 
 
+def test_reached_reads_the_count_without_adding_to_it() -> None:
+    key = "ratelimit:test:wrong-codes"
+    assert not reached(key, limit=2)
+    hit(key, limit=2, period=60)
+    assert not reached(key, limit=2)
+    hit(key, limit=2, period=60)
+
+    assert reached(key, limit=2)
+    assert reached(key, limit=2)  # asking again counts nothing
+    assert cache.get(key) == 2
+
+
 def test_an_unreachable_cache_refuses_and_logs_instead_of_raising(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -32,6 +44,9 @@ def test_an_unreachable_cache_refuses_and_logs_instead_of_raising(
     monkeypatch.setattr(cache, "add", unreachable)
     monkeypatch.setattr(cache, "incr", unreachable)
 
+    monkeypatch.setattr(cache, "get", unreachable)
+
     with caplog.at_level(logging.WARNING, logger="core.ratelimit"):
         assert hit("ratelimit:test:down", limit=100, period=60) is False
+        assert reached("ratelimit:test:down", limit=100) is True
     assert "cache is unreachable" in caplog.text

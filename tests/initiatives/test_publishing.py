@@ -2,9 +2,11 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.functional import Promise
 
 from initiatives import services
 from initiatives.models import PublicationStatus
+from initiatives.views.write import TRANSITION_MESSAGES
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,42 @@ def test_the_owning_organisation_sees_its_draft_with_a_note(client, org_member) 
 
     assert response.status_code == 200
     assert "concept" in response.content.decode().lower() or "draft" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["publication_status", "published_at", "hidden_at"])
+def test_an_owners_edit_cannot_write_the_state(org_admin, organisation, field) -> None:
+    """The state changes through its own services; an edit that names it is a mistake in
+    the caller, and nothing is written."""
+    initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
+
+    with pytest.raises(ValueError, match=field):
+        services.initiative_update(
+            initiative=initiative, by=org_admin, values={"title": "Anders", field: None}
+        )
+
+    initiative.refresh_from_db()
+    assert initiative.title != "Anders"
+    assert initiative.publication_status == PublicationStatus.DRAFT
+
+
+def test_an_owners_edit_writes_what_it_changed(org_admin, organisation) -> None:
+    initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
+
+    services.initiative_update(
+        initiative=initiative, by=org_admin, values={"title": "Anders", "description": "Nu *ja*"}
+    )
+
+    initiative.refresh_from_db()
+    assert (initiative.title, initiative.search_text) == ("Anders", "Nu ja")
+
+
+def test_every_transition_message_is_translated(client, org_admin, organisation) -> None:
+    assert all(isinstance(message, Promise) for message in TRANSITION_MESSAGES.values())
+    initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
+    client.force_login(org_admin)
+
+    response = client.post(f"/en/initiatieven/{initiative.slug}/status/submit/", follow=True)
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "Submitted: the editors will review it."
+    ]

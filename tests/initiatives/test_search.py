@@ -228,3 +228,13 @@ def test_the_typo_vocabulary_index_has_no_pending_list() -> None:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'searchterm_word_trgm'")
         (options,) = cursor.fetchone()
     assert "fastupdate=off" in options
+
+
+@pytest.mark.parametrize(("value", "page"), [("2", 2), ("٢", 1), ("1_0", 1), (" 2", 1), ("-3", 1)])
+def test_the_search_page_reads_only_plain_page_numbers(client, value, page) -> None:
+    """``core.http.page_number``: ``int()`` would also take "٢" (an Arabic-Indic two),
+    "1_0" and " 2"."""
+    response = client.get("/zoeken/", {"q": "woning", "pagina": value})
+
+    assert response.status_code == 200
+    assert response.context["results"].page == page

@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from initiatives.models import Story
 from matchmaking import services
-from matchmaking.models import EventKind, Introduction, IntroductionState, Notification
+from matchmaking.models import EventKind, Introduction, IntroductionState, Notification, Outcome
 from members.models import MembershipRole
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory
 from tests.matchmaking.factories import IntroductionFactory
@@ -260,6 +261,29 @@ def test_outcomes_feed_the_home_figure_and_become_a_draft_story(client, parties,
     assert "Drie maanden een projectleider" in story.results
     outcome.refresh_from_db()
     assert outcome.story == story
+
+
+def test_an_outcome_becomes_one_story_even_from_a_copy_loaded_before_the_first(
+    parties, facilitator
+):
+    """Two posts load the outcome before either saves its story (a double click): the
+    second must read the story the first saved, not its own stale copy."""
+    introduction = _request(parties)
+    services.introduction_forward(introduction=introduction, by=facilitator)
+    services.introduction_accept(introduction=introduction, by=parties["receiving_admin"])
+    outcome = services.outcome_record(
+        introduction=introduction, by=parties["requester"], description="Samen gestart"
+    )
+    initiative = InitiativeFactory(lead=parties["requesting"])
+    first, second = Outcome.objects.get(pk=outcome.pk), Outcome.objects.get(pk=outcome.pk)
+
+    story = services.outcome_to_story(outcome=first, by=parties["requester"], initiative=initiative)
+    with pytest.raises(ValidationError) as refused:
+        services.outcome_to_story(outcome=second, by=parties["requester"], initiative=initiative)
+
+    assert refused.value.code == "has_story"
+    assert list(Story.objects.filter(initiative=initiative)) == [story]
+    assert Outcome.objects.get(pk=outcome.pk).story == story
 
 
 def test_an_outsider_cannot_record_an_outcome(parties, facilitator, member):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.audit import audit_history
 from members.models import Organisation, OrganisationStatus, User
+from tests.members.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,3 +32,19 @@ def test_suspending_asks_for_a_reason_then_suspends_and_records_it(
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.SUSPENDED
     assert audit_history(organisation).first().reason == "Misbruik van de naam"
+
+
+def test_a_pending_organisation_is_still_renamed_in_the_admin_but_a_verified_one_is_not(
+    client: Client, editor: User, organisation: Organisation
+) -> None:
+    """Before verification nothing is settled: an editor may correct a name or website.
+    After it, they show as text and change only through an identity change."""
+    pending = OrganisationFactory(status=OrganisationStatus.PENDING, verified_at=None)
+    client.force_login(editor)
+
+    pending_page = client.get(reverse("admin:members_organisation_change", args=[pending.pk]))
+    verified_page = client.get(reverse("admin:members_organisation_change", args=[organisation.pk]))
+
+    assert {"name", "website"} <= set(pending_page.context["adminform"].form.fields)
+    assert not {"name", "website"} & set(verified_page.context["adminform"].form.fields)
+    assert "Gemeente Tilburg" in verified_page.text

@@ -573,3 +573,73 @@ def test_verifying_and_suspending_leave_an_audit_entry(
     assert [e.action for e in entries] == ["organisation.suspend", "organisation.verify"]
     assert entries[0].actor == editor
     assert entries[0].reason == "Misleidende naam"
+
+
+@pytest.mark.parametrize("action", ["change_role", "remove", "leave"])
+def test_acting_on_a_membership_another_admin_just_removed_says_so(
+    organisation: Organisation, org_owner: User, org_member: User, action: str
+) -> None:
+    # The page was shown with the membership; another admin removed it before this request.
+    stale = owner_membership(organisation, org_member)
+    services.membership_remove(membership=owner_membership(organisation, org_member), by=org_owner)
+
+    with pytest.raises(ValidationError, match="no longer a member"):
+        if action == "change_role":
+            services.membership_change_role(membership=stale, by=org_owner, role="admin")
+        elif action == "remove":
+            services.membership_remove(membership=stale, by=org_owner)
+        else:
+            services.membership_leave(membership=stale)
+
+
+@pytest.mark.parametrize(
+    "action", ["edit", "invite", "revoke_invitation", "decide_join_request", "send_code"]
+)
+def test_a_deactivated_owner_can_no_longer_act_for_the_organisation(
+    organisation: Organisation, org_owner: User, member: User, action: str
+) -> None:
+    organisation.status = OrganisationStatus.PENDING
+    organisation.save(update_fields=["status"])
+    invitation = services.invitation_create(
+        organisation=organisation, by=org_owner, email="nieuw@example.org"
+    )
+    join_request = services.join_request_create(organisation=organisation, by=member)
+    org_owner.is_active = False
+    org_owner.save(update_fields=["is_active"])
+    attempts = {
+        "edit": lambda: services.organisation_update(
+            organisation=organisation,
+            by=org_owner,
+            name="Overgenomen",
+            kind=organisation.kind,
+            kvk_number="",
+            website="",
+            description="",
+            region=None,
+            themes=[],
+            open_to_cooperation=True,
+        ),
+        "invite": lambda: services.invitation_create(
+            organisation=organisation, by=org_owner, email="ander@example.org"
+        ),
+        "revoke_invitation": lambda: services.invitation_revoke(
+            invitation=invitation, by=org_owner
+        ),
+        "decide_join_request": lambda: services.join_request_decide(
+            join_request=join_request, by=org_owner, approve=True
+        ),
+        "send_code": lambda: services.domain_verification_start(
+            organisation=organisation, by=org_owner, email="info@gemeente-tilburg.nl"
+        ),
+    }
+
+    with pytest.raises(PermissionDenied, match="Only an owner or admin"):
+        attempts[action]()
+
+    organisation.refresh_from_db()
+    invitation.refresh_from_db()
+    join_request.refresh_from_db()
+    assert organisation.name == "Gemeente Tilburg"
+    assert invitation.is_open()
+    assert join_request.status == JoinRequestStatus.PENDING
+    assert Invitation.objects.count() == 1

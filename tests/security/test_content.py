@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib import admin
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from curation import exports
 from curation import services as curation_services
-from curation.models import Feature, Report
+from curation.models import Feature
 from initiatives import services
 from initiatives.models import (
     Challenge,
@@ -34,7 +35,7 @@ from initiatives.models import (
 )
 from matchmaking import suggestions
 from members import services as member_services
-from members.models import MembershipRole, Organisation, OrganisationStatus, User
+from members.models import MembershipRole, Organisation, User
 from tests.initiatives.factories import (
     ChallengeFactory,
     ChallengeLinkFactory,
@@ -43,6 +44,7 @@ from tests.initiatives.factories import (
     StoryFactory,
 )
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.security.test_admin_uploads import _change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -628,96 +630,153 @@ def test_a_suspended_organisations_members_cannot_edit_or_submit_its_content(
 
 
 # ---------------------------------------------------------------------------
-# 6. Every editor-only service checks the role itself
+# 6. An owner's edit from a copy read before the hide cannot undo it
 # ---------------------------------------------------------------------------
 
 
-def _editor_only_calls(
-    organisation: Organisation, editor: User
-) -> dict[str, Callable[[User], Any]]:
-    """Each editor-only service, with an item in the state it acts on (of the organisation
-    that the ``org_admin`` persona runs, so that an owner's rights do not count either)."""
-    submitted = {"publication_status": PublicationStatus.SUBMITTED, "published_at": None}
-    initiative = InitiativeFactory(lead=organisation, **submitted)
-    challenge = ChallengeFactory(owner=organisation, **submitted)
-    story = StoryFactory(initiative=InitiativeFactory(lead=organisation), **submitted)
-    public = InitiativeFactory(lead=OrganisationFactory())
-    hidden = InitiativeFactory(lead=organisation)
-    services.item_hide(item=hidden, by=editor, reason=REASON)
-    report = curation_services.report_create(target=public, by=UserFactory(), reason=REASON)
-    feature = Feature.objects.create(initiative=InitiativeFactory(lead=organisation))
-    unfeatured = StoryFactory(initiative=InitiativeFactory(lead=organisation))
-    pending = OrganisationFactory(status=OrganisationStatus.PENDING, verified_at=None)
+def _owner_writes(organisation: Organisation) -> dict[str, tuple[Any, Callable[[Any, User], Any]]]:
+    """An item of ``organisation`` in a state its owner may act on, and the owner's service."""
+    draft = {"publication_status": PublicationStatus.DRAFT, "published_at": None}
     return {
-        "initiative_publish": lambda by: services.initiative_publish(initiative=initiative, by=by),
-        "challenge_publish": lambda by: services.challenge_publish(challenge=challenge, by=by),
-        "story_publish": lambda by: services.story_publish(story=story, by=by),
-        "initiative_reject": lambda by: services.initiative_reject(
-            initiative=initiative, by=by, reason=REASON
+        "initiative_update": (
+            InitiativeFactory(lead=organisation),
+            lambda item, by: services.initiative_update(
+                initiative=item, by=by, values={"title": "Weer open"}
+            ),
         ),
-        "challenge_reject": lambda by: services.challenge_reject(
-            challenge=challenge, by=by, reason=REASON
+        "challenge_update": (
+            ChallengeFactory(owner=organisation),
+            lambda item, by: services.challenge_update(
+                challenge=item, by=by, values={"title": "Weer open"}
+            ),
         ),
-        "story_reject": lambda by: services.story_reject(story=story, by=by, reason=REASON),
-        "archive_by_editor": lambda by: services.initiative_archive(initiative=public, by=by),
-        "item_hide": lambda by: services.item_hide(item=public, by=by, reason=REASON),
-        "item_unhide": lambda by: services.item_unhide(item=hidden, by=by),
-        "moderation_approve": lambda by: curation_services.moderation_approve(
-            item=initiative, by=by
+        "story_update": (
+            StoryFactory(initiative=InitiativeFactory(lead=organisation)),
+            lambda item, by: services.story_update(
+                story=item, by=by, values={"title": "Weer open"}
+            ),
         ),
-        "moderation_approve_organisation": lambda by: curation_services.moderation_approve(
-            item=pending, by=by
+        "initiative_submit": (
+            InitiativeFactory(lead=organisation, **draft),
+            lambda item, by: services.initiative_submit(initiative=item, by=by),
         ),
-        "moderation_reject": lambda by: curation_services.moderation_reject(
-            item=challenge, by=by, reason=REASON
-        ),
-        "report_hide": lambda by: curation_services.report_hide(report=report, by=by),
-        "report_dismiss": lambda by: curation_services.report_dismiss(report=report, by=by),
-        "feature_save": lambda by: curation_services.feature_save(
-            feature=Feature(story=unfeatured, position=1), by=by
-        ),
-        "feature_remove": lambda by: curation_services.feature_remove(feature=feature, by=by),
     }
 
 
-SERVICE_NAMES = [
-    "initiative_publish",
-    "challenge_publish",
-    "story_publish",
-    "initiative_reject",
-    "challenge_reject",
-    "story_reject",
-    "archive_by_editor",
-    "item_hide",
-    "item_unhide",
-    "moderation_approve",
-    "moderation_approve_organisation",
-    "moderation_reject",
-    "report_hide",
-    "report_dismiss",
-    "feature_save",
-    "feature_remove",
-]
-
-
-@pytest.mark.parametrize("persona", ["member", "org_admin", "facilitator"])
-@pytest.mark.parametrize("name", SERVICE_NAMES)
-def test_an_editor_only_service_refuses_everyone_else(
-    request: Any, organisation: Organisation, editor: User, persona: str, name: str
+@pytest.mark.parametrize(
+    "service", ["initiative_update", "challenge_update", "story_update", "initiative_submit"]
+)
+def test_an_owners_edit_from_a_copy_read_before_the_hide_cannot_undo_it(
+    org_admin: User, organisation: Organisation, editor: User, service: str
 ) -> None:
-    request.getfixturevalue("org_owner")
-    by = request.getfixturevalue(persona)
-    calls = _editor_only_calls(organisation, editor)
-    tables = [Initiative, Challenge, Story, Organisation, Report, Feature]
-    before = {model: list(model.objects.order_by("pk").values()) for model in tables}
+    """The owner's page read the row; an editor hid the item; then the owner saves."""
+    item, write = _owner_writes(organisation)[service]
+    stale = type(item).objects.get(pk=item.pk)
+    services.item_hide(item=type(item).objects.get(pk=item.pk), by=editor, reason=REASON)
+    before = _row(item)
 
-    with pytest.raises(PermissionDenied):
-        calls[name](by)
+    with pytest.raises(ValidationError):
+        write(stale, org_admin)
 
-    assert {model: list(model.objects.order_by("pk").values()) for model in tables} == before
+    assert _row(item) == before
+    assert before["hidden_at"] is not None
+    assert before["publication_status"] == PublicationStatus.ARCHIVED
 
 
-def test_the_editor_only_services_are_all_in_the_matrix(
-    organisation: Organisation, editor: User
+def test_an_editors_admin_save_from_a_copy_read_before_the_hide_cannot_undo_it(
+    rf: Any, editor: User, organisation: Organisation
 ) -> None:
-    assert sorted(_editor_only_calls(organisation, editor)) == sorted(SERVICE_NAMES)
+    initiative = InitiativeFactory(lead=organisation, title="Verstopt initiatief")
+    stale = Initiative.objects.get(pk=initiative.pk)
+    services.item_hide(item=Initiative.objects.get(pk=initiative.pk), by=editor, reason=REASON)
+    request = rf.post("/")
+    request.user = editor
+    model_admin = admin.site.get_model_admin(Initiative)
+    form = model_admin.get_form(request, stale, change=True)(instance=stale)
+    stale.title = "Verstopt initiatief, bijgewerkt"
+
+    model_admin.save_model(request, stale, form, change=True)
+
+    row = _row(initiative)
+    assert row["title"] == "Verstopt initiatief, bijgewerkt"  # the edit itself is kept
+    assert row["hidden_at"] is not None
+    assert row["publication_status"] == PublicationStatus.ARCHIVED
+
+
+# ---------------------------------------------------------------------------
+# 7. Consent cannot be moved in the admin
+# ---------------------------------------------------------------------------
+
+
+def test_an_editor_cannot_move_a_confirmed_partner_onto_another_organisation_in_the_admin(
+    client: Any, editor: User, organisation: Organisation
+) -> None:
+    partnership = PartnerFactory(initiative=InitiativeFactory(lead=organisation))
+    other = OrganisationFactory(name="Nooit gevraagd BV")
+    before = _row(partnership)
+    client.force_login(editor)
+    url = _admin_url(InitiativePartner, "change", partnership.pk)
+
+    client.post(
+        url,
+        {
+            "initiative": InitiativeFactory().pk,
+            "organisation": other.pk,
+            "role": partnership.role,
+            "confirmed_by": editor.pk,
+        },
+    )
+
+    assert _row(partnership) == before
+    assert client.get(_admin_url(InitiativePartner, "add")).status_code == 403
+
+
+def test_a_superuser_cannot_move_a_confirmed_link_onto_another_challenge_in_the_admin(
+    client: Any, superuser: User, organisation: Organisation
+) -> None:
+    link = ChallengeLinkFactory(initiative=InitiativeFactory(lead=organisation))
+    partnership = PartnerFactory(initiative=link.initiative)
+    other_challenge = ChallengeFactory(title="Nooit gevraagd vraagstuk")
+    other_partner = OrganisationFactory(name="Nooit gevraagd BV")
+    rows = [_row(link), _row(partnership)]
+    client.force_login(superuser)
+    url = _admin_url(Initiative, "change", link.initiative.pk)
+    data = _change_form_data(client, url)
+    data.update(
+        {
+            "challenge_links-0-challenge": other_challenge.pk,
+            "partnerships-0-organisation": other_partner.pk,
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302  # saved: the moves were simply not taken
+    assert [_row(link), _row(partnership)] == rows
+
+
+def test_a_superuser_cannot_add_partners_or_links_past_the_services_in_the_admin(
+    client: Any, superuser: User, organisation: Organisation
+) -> None:
+    initiative = InitiativeFactory(lead=organisation)
+    client.force_login(superuser)
+    url = _admin_url(Initiative, "change", initiative.pk)
+    data = _change_form_data(client, url)
+    data.update(
+        {
+            "partnerships-TOTAL_FORMS": "1",
+            "partnerships-INITIAL_FORMS": "0",
+            "partnerships-0-initiative": initiative.pk,
+            "partnerships-0-organisation": OrganisationFactory().pk,
+            "partnerships-0-role": "funder",
+            "challenge_links-TOTAL_FORMS": "1",
+            "challenge_links-INITIAL_FORMS": "0",
+            "challenge_links-0-initiative": initiative.pk,
+            "challenge_links-0-challenge": ChallengeFactory().pk,
+        }
+    )
+
+    client.post(url, data)
+
+    assert not InitiativePartner.objects.exists()
+    assert not ChallengeLink.objects.exists()

@@ -19,6 +19,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from curation import services as curation_services
+from initiatives import services as initiative_services
 from initiatives.models import Story
 from matchmaking import services, suggestions
 from matchmaking.models import (
@@ -701,3 +703,196 @@ def test_only_a_facilitator_moves_a_waiting_request(client, parties, editor, mem
     assert _snapshot(introduction) == before
     assert Introduction.objects.count() == 1
     assert not IntroductionEvent.objects.exclude(kind=EventKind.REQUESTED).exists()
+
+
+# ---------------------------------------------------------------------------
+# 7. What the editors hid stays hidden until an editor lifts it
+# ---------------------------------------------------------------------------
+
+
+def _hidden_by_report(offer: OfferNeed, editor: User) -> OfferNeed:
+    """A member reports the offer; an editor hides it from the reports queue."""
+    reporter = MembershipFactory().user
+    report = curation_services.report_create(target=offer, by=reporter, reason="Reclame.")
+    curation_services.report_hide(report=report, by=editor)
+    offer.refresh_from_db()
+    return offer
+
+
+def _offer_state(offer: OfferNeed) -> tuple[Any, ...]:
+    row = OfferNeed.objects.get(pk=offer.pk)
+    return (row.title, row.description, row.closed_at, row.hidden_at, row.hidden_reason)
+
+
+def test_an_organisation_cannot_reopen_or_edit_an_offer_the_editors_hid(
+    client, organisation, org_admin, editor
+):
+    offer = _hidden_by_report(
+        OfferNeedFactory(organisation=organisation, title="Gratis adviesgesprek"), editor
+    )
+    assert offer.is_hidden and offer.closed_at is not None
+    before = _offer_state(offer)
+    client.force_login(org_admin)
+
+    reopened = client.post(
+        reverse("matchmaking:offer_need_close", args=[offer.slug]), {"reopen": "1"}
+    )
+    closed = client.post(reverse("matchmaking:offer_need_close", args=[offer.slug]))
+    edited = client.post(
+        reverse("matchmaking:offer_need_edit", args=[offer.slug]),
+        {
+            "direction": Direction.OFFER,
+            "kind": "expertise",
+            "title": "Gratis adviesgesprek (echt)",
+            "description": "Nu wel goed.",
+        },
+    )
+
+    assert reopened.status_code == closed.status_code == edited.status_code == 302
+    assert _offer_state(offer) == before
+    assert not client.get(reverse("matchmaking:offer_need_list")).context["page"].object_list
+    # The services refuse too, whoever calls them.
+    for call in (
+        lambda: services.offer_need_reopen(offer_need=offer, by=org_admin),
+        lambda: services.offer_need_close(offer_need=offer, by=org_admin),
+        lambda: services.offer_need_update(
+            offer_need=offer, by=org_admin, values={"title": "Toch"}
+        ),
+    ):
+        with pytest.raises(ValidationError):
+            call()
+    assert _offer_state(offer) == before
+    # The organisation sees why, without a button that would undo the editors.
+    page = client.get(offer.get_absolute_url())
+    assert page.status_code == 200
+    assert "Reclame." in page.content.decode()
+    assert 'name="reopen"' not in page.content.decode()
+
+
+# ---------------------------------------------------------------------------
+# 8. An introduction is only about something public
+# ---------------------------------------------------------------------------
+
+
+def test_a_suspended_organisations_challenge_or_initiative_cannot_be_the_subject_of_an_introduction(
+    client, parties, facilitator
+):
+    owner = OrganisationFactory(name="Gemeente Geschorst", kind="municipality")
+    challenge = ChallengeFactory(owner=owner, title="Geschorst vraagstuk")
+    initiative = InitiativeFactory(lead=owner, title="Geschorst initiatief")
+    _suspend(owner)
+    request_url = reverse("matchmaking:introduction_request", args=[parties["receiving"].slug])
+    client.force_login(parties["requester"])
+
+    responses = [
+        client.post(
+            f"{request_url}?{key}={item.slug}",
+            {"organisation": parties["requesting"].pk, "message": "Hierover?"},
+        )
+        for key, item in (("vraagstuk", challenge), ("initiatief", initiative))
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404]
+    for subject in (challenge, initiative):
+        with pytest.raises(ValidationError):
+            _request(parties, subject=subject)
+        with pytest.raises(ValidationError):
+            services.introduction_propose(
+                facilitator=facilitator,
+                requesting_organisation=parties["requesting"],
+                receiving_organisation=parties["receiving"],
+                message="Jullie passen bij elkaar.",
+                subject=subject,
+            )
+    assert not Introduction.objects.exists()
+
+
+def test_a_closed_or_hidden_offer_cannot_be_the_subject_of_an_introduction(
+    client, parties, editor, facilitator
+):
+    closed = OfferNeedFactory(organisation=parties["receiving"], closed_at=timezone.now())
+    hidden = _hidden_by_report(OfferNeedFactory(organisation=parties["receiving"]), editor)
+    request_url = reverse("matchmaking:introduction_request", args=[parties["receiving"].slug])
+    client.force_login(parties["requester"])
+
+    for offer in (closed, hidden):
+        response = client.post(
+            f"{request_url}?aanbod={offer.slug}",
+            {"organisation": parties["requesting"].pk, "message": "Hierover?"},
+        )
+        assert response.status_code == 404
+        with pytest.raises(ValidationError):
+            _request(parties, subject=offer)
+        with pytest.raises(ValidationError):
+            services.introduction_propose(
+                facilitator=facilitator,
+                requesting_organisation=parties["requesting"],
+                receiving_organisation=parties["receiving"],
+                message="Jullie passen bij elkaar.",
+                subject=offer,
+            )
+    assert not Introduction.objects.exists()
+
+
+# ---------------------------------------------------------------------------
+# 9. One outcome, one story, also when two posts race
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_posts_cannot_turn_one_outcome_into_two_stories(monkeypatch):
+    """Two posts of the "write a story" form at once, each from its own thread (and
+    connection). Creating the story is slowed down on purpose: without the lock on the
+    outcome both would find no story yet, and both would write one."""
+    requesting = OrganisationFactory(name="Gemeente Breda", kind="municipality")
+    receiving = OrganisationFactory(name="Woonstichting Breda")
+    requester = MembershipFactory(organisation=requesting, role=MembershipRole.ADMIN).user
+    answerer = MembershipFactory(organisation=receiving, role=MembershipRole.OWNER).user
+    introduction = IntroductionFactory(
+        requesting_organisation=requesting,
+        receiving_organisation=receiving,
+        requester=requester,
+        state=IntroductionState.ACCEPTED,
+        answered_by=answerer,
+    )
+    outcome = Outcome.objects.create(
+        introduction=introduction, organisation=requesting, description="Tien woningen"
+    )
+    initiative = InitiativeFactory(lead=requesting)
+    create = initiative_services.story_create
+
+    def slow_create(**kwargs: Any) -> Story:
+        time.sleep(0.3)
+        return create(**kwargs)
+
+    monkeypatch.setattr(initiative_services, "story_create", slow_create)
+    attempts = 2
+    start = threading.Barrier(attempts)
+    statuses: list[int] = []
+    failures: list[BaseException] = []
+
+    def post() -> None:
+        try:
+            client = Client()
+            client.force_login(requester)
+            start.wait(timeout=30)
+            response = client.post(
+                reverse("matchmaking:outcome_story", args=[introduction.code, outcome.code]),
+                {"initiative": initiative.pk},
+            )
+            statuses.append(response.status_code)
+        except BaseException as error:  # reported below, not lost in the thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert not failures
+    assert Story.objects.filter(initiative=initiative).count() == 1
+    assert sorted(statuses) == [200, 302]
+    assert Outcome.objects.get(pk=outcome.pk).story == Story.objects.get(initiative=initiative)

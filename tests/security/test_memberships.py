@@ -6,7 +6,10 @@ public, and it is hidden until they do. A suspended or archived organisation let
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -18,6 +21,8 @@ from members.services import profile_for
 from tests.members.factories import MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
+
+HIDE_EXISTING = "0007_hide_existing_memberships"
 
 
 def membership(organisation: Organisation, user: User) -> Membership:
@@ -88,6 +93,22 @@ def test_a_membership_is_hidden_until_the_member_shows_it(
     assert "Mila Lid" not in organisation_page
     assert "Olga Eigenaar" not in organisation_page
     assert organisation.name not in profile_page
+
+
+def test_a_membership_made_public_by_the_old_default_does_not_stay_public(
+    client: Client, organisation: Organisation, org_member: User
+) -> None:
+    # Before members/0004 every membership started public, without the member choosing it.
+    Membership.objects.filter(user=org_member).update(is_public=True)
+    migration = importlib.import_module(f"members.migrations.{HIDE_EXISTING}")
+
+    migration.hide(django_apps, None)
+
+    assert not Membership.objects.filter(is_public=True).exists()
+    assert "Mo Medewerker" not in client.get(organisation.get_absolute_url()).text
+    # Going back restores nothing: the old "public" was never the member's own choice.
+    migration.keep(django_apps, None)
+    assert not Membership.objects.filter(is_public=True).exists()
 
 
 def test_a_deactivated_account_no_longer_shows_among_the_members(

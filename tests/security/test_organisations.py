@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import audit_history
 from members import services
 from members.models import (
     DomainVerification,
@@ -384,6 +385,97 @@ def test_an_organisation_admin_or_facilitator_cannot_approve_an_identity_change(
         services.identity_change_approve(change=change, by=org_owner)
 
 
+def _admin_form_data(client: Client, organisation: Organisation, **changes: str) -> dict[str, Any]:
+    """The organisation's admin change form as the logged-in user's browser would post it."""
+    form = client.get(reverse("admin:members_organisation_change", args=[organisation.pk]))
+    data = {
+        name: value
+        for name, value in form.context["adminform"].form.initial.items()
+        if value is not None and name not in ("themes", "logo")
+    }
+    return {
+        **data,
+        "region": organisation.region_id,
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "core-auditentry-content_type-object_id-TOTAL_FORMS": "0",
+        "core-auditentry-content_type-object_id-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+@pytest.mark.parametrize("status", [OrganisationStatus.VERIFIED, OrganisationStatus.SUSPENDED])
+@pytest.mark.parametrize(
+    "changes",
+    [{"name": "Gemeente Breda"}, {"website": "https://www.breda.nl"}],
+    ids=["name", "website"],
+)
+def test_a_verified_organisations_identity_cannot_be_changed_in_the_admin_change_form(
+    client: Client,
+    organisation: Organisation,
+    org_owner: User,
+    editor: User,
+    status: str,
+    changes: dict[str, str],
+) -> None:
+    # The change form would skip the identity-change flow: no record, the old domain's
+    # codes still valid, "verified by domain" kept for a domain it no longer has.
+    Organisation.objects.filter(pk=organisation.pk).update(
+        status=status, verification_method="domain", website="https://www.tilburg.nl"
+    )
+    organisation.refresh_from_db()
+    client.force_login(org_owner)
+    client.post(_edit_url(organisation), _edit_data(organisation, name="Gemeente Tilburg-Noord"))
+    waiting = list(OrganisationIdentityChange.objects.values_list("pk", "status"))
+    client.force_login(editor)
+    data = _admin_form_data(client, organisation, description="Door de redactie", **changes)
+
+    response = client.post(
+        reverse("admin:members_organisation_change", args=[organisation.pk]), data
+    )
+
+    assert response.status_code == 302  # the form was valid; the rest is saved
+    organisation.refresh_from_db()
+    assert organisation.description == "Door de redactie"
+    assert (organisation.name, organisation.website) == (
+        "Gemeente Tilburg",
+        "https://www.tilburg.nl",
+    )
+    assert (organisation.status, organisation.verification_method) == (status, "domain")
+    assert list(OrganisationIdentityChange.objects.values_list("pk", "status")) == waiting
+
+
+def test_an_editor_cannot_approve_an_identity_change_the_organisation_has_moved_past(
+    client: Client, organisation: Organisation, org_owner: User, editor: User
+) -> None:
+    client.force_login(org_owner)
+    client.post(_edit_url(organisation), _edit_data(organisation, name="Gemeente Tilburg-Noord"))
+    change = OrganisationIdentityChange.objects.get()
+    # The name changed some other way after the proposal (as the admin change form once
+    # allowed): "Gemeente Tilburg → Gemeente Tilburg-Noord" is not what approving would do.
+    Organisation.objects.filter(pk=organisation.pk).update(name="Gemeente Breda")
+    before = _snapshot(organisation)
+    client.force_login(editor)
+
+    response = client.post(
+        reverse("admin:members_organisationidentitychange_changelist"),
+        {"action": "approve_changes", ACTION_CHECKBOX_NAME: [change.pk]},
+    )
+
+    assert response.status_code == 302
+    assert "no longer applies" in _messages(response)
+    assert _snapshot(organisation) == before
+    change.refresh_from_db()
+    assert change.status == IdentityChangeStatus.PENDING
+    assert (
+        not audit_history(organisation)
+        .filter(action="organisation.identity_change.approve")
+        .exists()
+    )
+    with pytest.raises(ValidationError, match="no longer applies"):
+        services.identity_change_approve(change=change, by=editor)
+
+
 # --- 5. limits that hold across organisations -----------------------------------------------
 
 
@@ -416,8 +508,9 @@ def test_codes_cannot_be_requested_beyond_the_hourly_limit_by_spreading_over_org
 def test_codes_for_one_domain_cannot_be_requested_beyond_the_limit_from_many_accounts(
     client: Client, settings: Any
 ) -> None:
-    settings.ORGANISATION_DOMAIN_CODES_PER_HOUR = 2
-    attackers = [UserFactory() for _n in range(3)]
+    # One code per account and organisation; over all organisations the domain gets four.
+    settings.ORGANISATION_DOMAIN_CODES_PER_HOUR = 1
+    attackers = [UserFactory() for _n in range(5)]
     organisations = [_pending_organisation_of(user, "tilburg.nl") for user in attackers]
 
     statuses = []
@@ -428,34 +521,89 @@ def test_codes_for_one_domain_cannot_be_requested_beyond_the_limit_from_many_acc
         )
         statuses.append(response.status_code)
 
-    assert statuses == [302, 302, 200]
+    assert statuses == [302, 302, 302, 302, 200]
     assert "Too many codes were requested for this domain" in response.text
-    assert DomainVerification.objects.count() == 2
+    assert DomainVerification.objects.count() == 4
+    assert not organisations[-1].domain_verifications.exists()
+
+
+def test_one_account_cannot_lock_a_real_domain_out_of_verification_codes(
+    client: Client, organisation: Organisation, org_owner: User, settings: Any
+) -> None:
+    # Anyone may put the municipality's website on their own pending organisation and ask
+    # for codes until they are refused; the municipality must still get its own.
+    settings.ORGANISATION_DOMAIN_CODES_PER_HOUR = 2
+    _pending(organisation, website="https://www.tilburg.nl")
+    attacker = UserFactory()
+    decoy = _pending_organisation_of(attacker, "tilburg.nl")
+    client.force_login(attacker)
+    flood = [
+        client.post(_verify_url(decoy), {"send_code": "1", "email": "info@tilburg.nl"})
+        for _n in range(3)
+    ]
+
+    client.force_login(org_owner)
+    own = client.post(_verify_url(organisation), {"send_code": "1", "email": "info@tilburg.nl"})
+
+    assert [response.status_code for response in flood] == [302, 302, 200]
+    assert own.status_code == 302
+    assert decoy.domain_verifications.count() == 2
+    assert organisation.domain_verifications.count() == 1
 
 
 def test_code_guesses_cannot_be_spread_over_many_organisations_and_accounts(
     client: Client, settings: Any
 ) -> None:
-    settings.ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR = 3
-    attackers = [UserFactory() for _n in range(2)]
+    # One guess per account; over all organisations the domain allows four wrong ones.
+    settings.ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR = 1
+    attackers = [UserFactory() for _n in range(5)]
     organisations = [_pending_organisation_of(user, "tilburg.nl") for user in attackers]
     for user, organisation in zip(attackers, organisations, strict=True):
         _code_waiting(organisation, user, "info@tilburg.nl")
 
     guesses = []
-    for user, organisation in zip(attackers, organisations, strict=True):
+    for number, (user, organisation) in enumerate(
+        zip(attackers[:4], organisations[:4], strict=True)
+    ):
         client.force_login(user)
-        for guess in ("000001", "000002"):
-            guesses.append(
-                client.post(_verify_url(organisation), {"confirm_code": "1", "code": guess})
-            )
+        guesses.append(
+            client.post(_verify_url(organisation), {"confirm_code": "1", "code": f"00000{number}"})
+        )
     # Even the right code is not checked any more this hour.
-    client.post(_verify_url(organisations[1]), {"confirm_code": "1", "code": KNOWN_CODE})
+    client.force_login(attackers[4])
+    right = client.post(_verify_url(organisations[4]), {"confirm_code": "1", "code": KNOWN_CODE})
 
-    assert "Too many codes were entered" in guesses[-1].text
-    assert "Too many codes were entered" not in guesses[0].text
-    assert sorted(DomainVerification.objects.values_list("attempts", flat=True)) == [1, 2]
+    assert all("This code is not right" in guess.text for guess in guesses)
+    assert "Too many codes were entered" in right.text
+    assert sorted(DomainVerification.objects.values_list("attempts", flat=True)) == [0, 1, 1, 1, 1]
     assert not Organisation.objects.filter(status=OrganisationStatus.VERIFIED).exists()
+
+
+def test_wrong_guesses_from_one_account_cannot_lock_a_real_domain_out(
+    client: Client, organisation: Organisation, org_owner: User, settings: Any
+) -> None:
+    # The attacker's decoy has a code waiting for info@tilburg.nl they cannot read, and they
+    # enter wrong ones until they are refused; the municipality's own code must still work.
+    settings.ORGANISATION_DOMAIN_ATTEMPTS_PER_HOUR = 3
+    _pending(organisation, website="https://www.tilburg.nl")
+    _code_waiting(organisation, org_owner, "info@tilburg.nl")
+    attacker = UserFactory()
+    decoy = _pending_organisation_of(attacker, "tilburg.nl")
+    _code_waiting(decoy, attacker, "info@tilburg.nl")
+    client.force_login(attacker)
+    for guess in ("000001", "000002", "000003", "000004"):
+        client.post(_verify_url(decoy), {"confirm_code": "1", "code": guess})
+
+    client.force_login(org_owner)
+    own = client.post(_verify_url(organisation), {"confirm_code": "1", "code": KNOWN_CODE})
+
+    assert own.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.status == OrganisationStatus.VERIFIED
+    assert organisation.verification_method == "domain"
+    decoy.refresh_from_db()
+    assert decoy.status == OrganisationStatus.PENDING
+    assert decoy.domain_verifications.get().attempts == 3
 
 
 def test_one_account_cannot_register_organisations_beyond_the_daily_cap(

@@ -196,10 +196,30 @@ CASES: dict[str, Case] = {
         act=lambda target, by: matchmaking_services.offer_need_unhide(offer_need=target, by=by),
         state=_reloaded(OfferNeed, "hidden_at"),
     ),
+    "initiative_archive_by_editor": Case(
+        arrange=lambda o: InitiativeFactory(lead=OrganisationFactory()),
+        act=lambda target, by: initiative_services.initiative_archive(initiative=target, by=by),
+        state=_reloaded(Initiative, "publication_status"),
+    ),
+    "challenge_archive_by_editor": Case(
+        arrange=lambda o: ChallengeFactory(owner=OrganisationFactory()),
+        act=lambda target, by: initiative_services.challenge_archive(challenge=target, by=by),
+        state=_reloaded(Challenge, "publication_status"),
+    ),
+    "story_archive_by_editor": Case(
+        arrange=lambda o: StoryFactory(initiative=InitiativeFactory(lead=OrganisationFactory())),
+        act=lambda target, by: initiative_services.story_archive(story=target, by=by),
+        state=_reloaded(Story, "publication_status"),
+    ),
     "moderation_approve": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
         act=lambda target, by: curation_services.moderation_approve(item=target, by=by),
         state=_reloaded(Initiative, "publication_status"),
+    ),
+    "moderation_approve_organisation": Case(
+        arrange=lambda o: OrganisationFactory(status=OrganisationStatus.PENDING, verified_at=None),
+        act=lambda target, by: curation_services.moderation_approve(item=target, by=by),
+        state=_reloaded(Organisation, "status"),
     ),
     "moderation_reject": Case(
         arrange=lambda o: ChallengeFactory(owner=o, publication_status=SUBMITTED),
