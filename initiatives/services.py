@@ -133,10 +133,8 @@ def _lock(item: Item) -> None:
     Views and admin actions hand in a copy read earlier: a decision on that copy (or a
     write of it) could undo what an editor decided meanwhile, such as hiding the item.
     """
-    item.refresh_from_db(
-        from_queryset=type(item)._default_manager.select_for_update(),
-        fields=item.STATE_FIELDS,
-    )
+    locked: Any = type(item)._default_manager.select_for_update()  # one of three models
+    item.refresh_from_db(from_queryset=locked, fields=item.STATE_FIELDS)
 
 
 def _refuse_hidden(item: Item) -> None:

@@ -15,7 +15,7 @@ from taggit.models import TaggedItemBase
 from core.models import Region, Theme
 from initiatives.models import Challenge, Initiative, ResourceKind, Story
 from members.models import Organisation, User
-from members.roles import LISTED_STATUSES, is_active_organisation, is_listed
+from members.roles import LISTED_STATUSES, is_active_organisation
 
 
 def random_code() -> str:
@@ -174,7 +174,7 @@ class OfferNeed(models.Model):
         return (
             self.closed_at is None
             and (self.ends_on is None or self.ends_on >= today)
-            and is_listed(self.organisation)
+            and self.organisation.is_public
         )
 
 

@@ -200,11 +200,6 @@ def organisation_admins(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-def is_listed(organisation: Organisation) -> bool:
-    """Shown in public: pending or verified, never suspended or archived."""
-    return organisation.status in LISTED_STATUSES
-
-
 def is_active_organisation(organisation: Organisation) -> bool:
     """Its people may act for it; a suspended or archived organisation is frozen."""
     return organisation.status in ACTIVE_STATUSES

@@ -849,7 +849,7 @@ def invitation_accept(*, invitation: Invitation, by: User, is_public: bool = Fal
 
 @transaction.atomic
 def join_request_create(*, organisation: Organisation, by: User, message: str = "") -> JoinRequest:
-    if not roles.is_listed(organisation):
+    if not organisation.is_public:
         raise PermissionDenied
     roles.require_active_organisation(organisation)
     if not has_verified_email(by):

@@ -43,7 +43,7 @@ from members.permissions import (
     get_public_organisation,
     membership_of,
 )
-from members.roles import is_active_organisation, is_listed
+from members.roles import is_active_organisation
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -449,7 +449,7 @@ def membership_visibility(request: HttpRequest, slug: str) -> HttpResponse:
             _("Your membership of %(name)s no longer shows on its public page.")
             % {"name": organisation.name},
         )
-    if form.cleaned_data["return_to"] == "organisation" and is_listed(organisation):
+    if form.cleaned_data["return_to"] == "organisation" and organisation.is_public:
         return redirect(organisation)
     return redirect("members:dashboard")
 

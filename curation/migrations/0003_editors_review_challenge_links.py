@@ -1,5 +1,7 @@
-"""Editors see and correct links between initiatives and challenges (initiatives 0008 gave
-them a model of their own, shown as an inline on the initiative's admin page)."""
+"""Editors see the links between initiatives and challenges (initiatives 0008 gave them a
+model of their own, shown as an inline on the initiative's admin page). The links change
+only through their services (the challenge owner consents), so the admin shows them
+read-only; the change permission lets an editor open the inline."""
 
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
