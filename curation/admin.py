@@ -7,6 +7,7 @@ organisations, initiatives and stamp claims, and a trace of role changes made he
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -28,7 +29,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AuditEntryInline
+from core.admin import AuditEntryInline, ask_for_reason
 from curation import exports, queries, services
 from curation.forms import ReasonForm
 from curation.models import Feature, Moderation, Report, ReportStatus
@@ -255,12 +256,28 @@ class ReportAdmin(admin.ModelAdmin):
         return done
 
     @admin.action(
-        description=gettext_lazy("Hide the reported items (with the report's reason)"),
+        description=gettext_lazy("Hide the reported items (with a reason)"),
         permissions=["moderate"],
     )
-    def hide_items(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        count = self._each(request, queryset, services.report_hide)
+    def hide_items(self, request: HttpRequest, queryset: QuerySet[Report]) -> HttpResponse | None:
+        reason, page = ask_for_reason(
+            self,
+            request,
+            list(queryset.filter(status=ReportStatus.OPEN)),
+            action="hide_items",
+            title=str(_("Hide the reported items")),
+            help_text=str(
+                _(
+                    "The organisation reads this as the editors' reason; the reporter's own "
+                    "words stay in the report."
+                )
+            ),
+        )
+        if reason is None:
+            return page
+        count = self._each(request, queryset, partial(services.report_hide, reason=reason))
         self.message_user(request, _("Hidden: %(count)s.") % {"count": count}, messages.SUCCESS)
+        return None
 
     @admin.action(
         description=gettext_lazy("Dismiss the selected reports"), permissions=["moderate"]

@@ -12,11 +12,11 @@ from django.contrib.auth.models import Group
 from curation import services
 from curation.models import Feature
 from initiatives.models import Initiative, Story
+from members import roles
 from members.models import User
 
 EDITOR_EMAIL = "redactie@breinaald.localhost"
 EDITOR_PASSWORD = "breinaald-demo"  # local demo only
-EDITORS_GROUP = "Redactie"
 
 # (kind, title, position): the article's two celebrated coalitions, and one story.
 FEATURED = [
@@ -38,7 +38,7 @@ def _editor() -> User:
     EmailAddress.objects.update_or_create(
         user=editor, email=editor.email, defaults={"verified": True, "primary": True}
     )
-    editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    editor.groups.add(Group.objects.get(name=roles.EDITORS_GROUP))
     return editor
 
 

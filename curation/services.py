@@ -150,17 +150,23 @@ def _hide(target: Model, by: User, reason: str) -> None:
 
 
 @transaction.atomic
-def report_hide(*, report: Report, by: User) -> None:
+def report_hide(*, report: Report, by: User, reason: str) -> None:
     """Hide the reported item (hide content or an offer for good, suspend an organisation)
-    with the report's reason, and close every open report about it."""
+    with the editor's own reason, and close every open report about it.
+
+    The reason is the editor's: the organisation reads it as the editors' word, so a
+    reporter's text is never passed on as such (it stays in the report, for the editors)."""
     roles.require_editor(by)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give a reason."), code="reason_required")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
         raise ValidationError(_("This report has already been handled."))
     target = report.target
     if target is not None:
-        _hide(target, by, report.reason)
-        audit_record(actor=by, action="report.hide", target=target, reason=report.reason)
+        _hide(target, by, reason)
+        audit_record(actor=by, action="report.hide", target=target, reason=reason)
         _resolve(target, by, ReportStatus.HIDDEN)
     else:  # the item was deleted meanwhile
         Report.objects.filter(pk=report.pk).update(

@@ -12,7 +12,7 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -156,13 +156,10 @@ def _editor() -> User:
     if created:
         editor.set_unusable_password()
         editor.save(update_fields=["password"])
-    # Publishing is for editors: the demo editor holds the moderation right (the curation
-    # seed also puts this person in the editors' group).
-    app_label, codename = roles.MODERATE_PERMISSION.split(".")
-    editor.user_permissions.add(
-        Permission.objects.get(content_type__app_label=app_label, codename=codename)
-    )
-    return editor
+    # Publishing is for editors: the demo editor is one the way a site admin makes one, in
+    # the editors' group (the curation seed adds the same person, with a password).
+    editor.groups.add(Group.objects.get(name=roles.EDITORS_GROUP))
+    return User.objects.get(pk=editor.pk)  # fresh: no stale permission cache
 
 
 CHALLENGES: list[dict[str, Any]] = [

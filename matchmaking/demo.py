@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.models import EmailAddress
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 
 from core.models import Region, Theme
 from initiatives.models import Challenge, Initiative
 from matchmaking import services
 from matchmaking.models import Introduction, OfferNeed
+from members import roles
 from members.demo import DEMO_PASSWORD
 from members.models import Organisation, User
 from members.roles import ADMIN_ROLES
@@ -44,9 +45,9 @@ def _facilitator() -> User:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
-    user.user_permissions.add(
-        Permission.objects.get(codename="facilitate", content_type__app_label="matchmaking")
-    )
+    # A facilitator the way a site admin makes one: in the facilitators' group, which also
+    # opens the introductions in the admin.
+    user.groups.add(Group.objects.get(name=roles.FACILITATORS_GROUP))
     return User.objects.get(pk=user.pk)  # fresh: no stale permission cache
 
 

@@ -117,6 +117,10 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     page.select_option('select[name="action"]', "hide_items")
     page.locator('button[name="index"]').click()
     page.wait_for_load_state()
+    # The editor writes the reason the organisation reads (not the reporter's words).
+    page.locator('textarea[name="reason"]').fill("Reclame voor een product, geen initiatief.")
+    page.locator('.submit-row input[type="submit"]').click()
+    page.wait_for_load_state()
     assert page.locator("tr", has_text=TITLE).count() == 0
     _log_out(page)
 

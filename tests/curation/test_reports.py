@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.models import AuditEntry
@@ -21,6 +22,7 @@ from tests.members.factories import OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 REASON = "Dit initiatief bestaat niet; het is reclame."
+EDITORS_REASON = "Dit is reclame voor een product, geen initiatief."
 
 
 def _report_url(kind: str, slug: str) -> str:
@@ -142,7 +144,17 @@ def test_an_editor_hides_a_reported_initiative(client: Any, editor: User) -> Non
     first, second = _report(initiative), _report(initiative)
     client.force_login(editor)
 
-    response = client.post(_changelist(), {"action": "hide_items", "_selected_action": [first.pk]})
+    asked = client.post(_changelist(), {"action": "hide_items", "_selected_action": [first.pk]})
+    assert asked.status_code == 200 and "reason" in asked.context["form"].fields
+    response = client.post(
+        _changelist(),
+        {
+            "action": "hide_items",
+            "_selected_action": [first.pk],
+            "apply": "1",
+            "reason": EDITORS_REASON,
+        },
+    )
 
     assert response.status_code == 302
     initiative.refresh_from_db()
@@ -155,23 +167,40 @@ def test_an_editor_hides_a_reported_initiative(client: Any, editor: User) -> Non
     )
     assert statuses == {ReportStatus.HIDDEN}
     entry = AuditEntry.objects.get(action="report.hide")
-    assert (entry.actor, entry.reason, entry.object_id) == (editor, REASON, str(initiative.pk))
-    # Hidden, not merely archived: its owner cannot bring it back (tests/security).
+    assert (entry.actor, entry.reason, entry.object_id) == (
+        editor,
+        EDITORS_REASON,
+        str(initiative.pk),
+    )
+    # Hidden, not merely archived: its owner cannot bring it back (tests/security). The
+    # owner reads the editors' words, never the reporter's as if they were the editors'.
     assert initiative.is_hidden
-    assert initiative.hidden_reason == REASON
+    assert initiative.hidden_reason == EDITORS_REASON
     assert AuditEntry.objects.filter(action="initiative.hide", actor=editor).exists()
 
 
-def test_hiding_a_reported_organisation_suspends_it_with_the_reason(editor: User) -> None:
+def test_hiding_a_reported_organisation_suspends_it_with_the_editors_reason(
+    editor: User,
+) -> None:
     organisation = OrganisationFactory()
     report = _report(organisation)
 
-    services.report_hide(report=report, by=editor)
+    services.report_hide(report=report, by=editor, reason=EDITORS_REASON)
 
     organisation.refresh_from_db()
     assert organisation.status == OrganisationStatus.SUSPENDED
-    assert organisation.status_reason == REASON
-    assert AuditEntry.objects.filter(action="organisation.suspend", reason=REASON).exists()
+    assert organisation.status_reason == EDITORS_REASON
+    assert AuditEntry.objects.filter(action="organisation.suspend", reason=EDITORS_REASON).exists()
+
+
+def test_hiding_needs_the_editors_own_reason(editor: User) -> None:
+    report = _report(InitiativeFactory())
+
+    with pytest.raises(ValidationError):
+        services.report_hide(report=report, by=editor, reason="  ")
+
+    report.refresh_from_db()
+    assert report.is_open
 
 
 def test_hiding_a_reported_offer_closes_it(editor: User) -> None:
@@ -182,7 +211,7 @@ def test_hiding_a_reported_offer_closes_it(editor: User) -> None:
         title="Ruimte",
         description="Een zaal",
     )
-    services.report_hide(report=_report(offer), by=editor)
+    services.report_hide(report=_report(offer), by=editor, reason="Reclame, geen initiatief.")
     offer.refresh_from_db()
     assert offer.closed_at is not None
     assert not OfferNeed.objects.current().filter(pk=offer.pk).exists()

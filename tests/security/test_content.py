@@ -81,7 +81,7 @@ def hidden(organisation: Organisation, org_admin: User, editor: User) -> Initiat
     """A published initiative of ``organisation`` that a member reported and an editor hid."""
     initiative = InitiativeFactory(lead=organisation, title="Verstopt initiatief")
     report = curation_services.report_create(target=initiative, by=UserFactory(), reason=REASON)
-    curation_services.report_hide(report=report, by=editor)
+    curation_services.report_hide(report=report, by=editor, reason=REASON)
     initiative.refresh_from_db()
     assert initiative.is_hidden
     assert initiative.publication_status == PublicationStatus.ARCHIVED

@@ -713,8 +713,8 @@ def test_only_a_facilitator_moves_a_waiting_request(client, parties, editor, mem
 def _hidden_by_report(offer: OfferNeed, editor: User) -> OfferNeed:
     """A member reports the offer; an editor hides it from the reports queue."""
     reporter = MembershipFactory().user
-    report = curation_services.report_create(target=offer, by=reporter, reason="Reclame.")
-    curation_services.report_hide(report=report, by=editor)
+    report = curation_services.report_create(target=offer, by=reporter, reason="Koop nu!")
+    curation_services.report_hide(report=report, by=editor, reason="Reclame.")
     offer.refresh_from_db()
     return offer
 

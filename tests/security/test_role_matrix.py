@@ -230,7 +230,9 @@ CASES: dict[str, Case] = {
     ),
     "report_hide": Case(
         arrange=_report,
-        act=lambda target, by: curation_services.report_hide(report=target, by=by),
+        act=lambda target, by: curation_services.report_hide(
+            report=target, by=by, reason="Reclame, geen initiatief."
+        ),
         state=lambda report: (
             Report.objects.get(pk=report.pk).status,
             Initiative.objects.get(pk=report.object_id).publication_status,
