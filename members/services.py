@@ -373,6 +373,11 @@ def organisation_reinstate(*, organisation: Organisation, by: User) -> Organisat
     organisation.status_reason = ""
     organisation.save(update_fields=["status", "status_reason"])
     audit_record(actor=by, action="organisation.reinstate", target=organisation)
+    _notify_admins(
+        organisation,
+        "members/email/organisation_reinstated",
+        {"organisation": organisation, "url": absolute_url(organisation.get_absolute_url())},
+    )
     return organisation
 
 

@@ -643,3 +643,17 @@ def test_a_deactivated_owner_can_no_longer_act_for_the_organisation(
     assert invitation.is_open()
     assert join_request.status == JoinRequestStatus.PENDING
     assert Invitation.objects.count() == 1
+
+
+def test_reinstating_tells_the_organisations_admins(
+    organisation: Organisation, org_owner: User, editor: User, django_capture_on_commit_callbacks
+) -> None:
+    services.organisation_suspend(organisation=organisation, by=editor, reason="Misleidende naam")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_reinstate(organisation=organisation, by=editor)
+
+    assert [message.to for message in mail.outbox] == [[org_owner.email]]
+    assert organisation.name in mail.outbox[0].subject
+    assert organisation.get_absolute_url() in mail.outbox[0].body
