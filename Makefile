@@ -22,8 +22,15 @@ CLEANUP := trap '$(STOP_DB)' EXIT; trap 'exit 130' INT TERM
 DEV_ENV := DJANGO_DEBUG=true MAIL_FILE_DIR=var/mail
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make run` serves the demo the way production does (debug off, gunicorn, hashed static
+# files through WhiteNoise, the site's own error pages). Only these differ, and it says so:
+# plain HTTP on this machine, local host names, and no second factor for the demo's staff.
+RUN_ENV := DJANGO_DEBUG=false DJANGO_HTTPS=false ADMIN_REQUIRE_MFA=false MAIL_FILE_DIR=var/mail \
+	DJANGO_ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost
+# The demo's secret key: made once, kept in var/ (ignored by git), readable by you alone.
+SECRET_KEY_FILE := var/secret_key
 
-.PHONY: help install run test lint format seed reset-db messages db-start db-stop worker
+.PHONY: help install run dev test lint format seed reset-db messages db-start db-stop worker
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -47,13 +54,38 @@ install: .venv/.installed node_modules/.installed messages ## Create the environ
 messages: .venv/.installed ## Compile the translation catalogues
 	@DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=var -v 0
 
-run: install ## Start the database, migrate, load demo content and serve on http://127.0.0.1:8000
+$(SECRET_KEY_FILE): | .venv/.installed
+	@mkdir -p $(@D)
+	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp && mv $@.tmp $@
+
+run: install $(SECRET_KEY_FILE) ## Serve the demo like production (gunicorn, debug off) on http://127.0.0.1:8000
+	@$(CLEANUP); \
+	export $(RUN_ENV) SITE_URL=http://$(HOST):$(PORT) GUNICORN_BIND=$(HOST):$(PORT) \
+		DJANGO_SECRET_KEY="$$(cat $(SECRET_KEY_FILE))"; \
+	$(PY) manage.py migrate --noinput -v 0 && \
+	$(PY) manage.py collectstatic --noinput -v 0 && \
+	$(PY) manage.py seed_demo --allow-without-debug && \
+	echo "" && \
+	echo "  Breinaald runs at http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)" && \
+	echo "  Served like production: gunicorn, debug off, hashed static files, the task worker beside it." && \
+	echo "  Log in as the local admin: admin@breinaald.localhost / breinaald-admin" && \
+	echo "  Demo people (password breinaald-demo): marieke@breinaald.localhost (Gemeente Tilburg)," && \
+	echo "    redactie@breinaald.localhost (editor), verbinder@breinaald.localhost (facilitator)" && \
+	echo "  This demo turns the staff second factor OFF (ADMIN_REQUIRE_MFA=false), so its editors" && \
+	echo "    reach the admin with their password alone; production keeps it on." && \
+	echo "  Emails are written to var/mail/. Stop with Ctrl-C. For code changes: make dev." && \
+	echo "" && \
+	{ $(PY) manage.py db_worker & worker=$$!; } && \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(STOP_DB)' EXIT && \
+	$(PY) -m gunicorn -c platform_site/gunicorn_conf.py
+
+dev: install ## Develop: runserver with debug and autoreload on http://127.0.0.1:8000
 	@$(CLEANUP); \
 	export $(DEV_ENV) SITE_URL=http://$(HOST):$(PORT); \
 	$(PY) manage.py migrate --noinput -v 0 && \
-	$(PY) manage.py seed_demo && \
+	$(PY) manage.py seed_demo --allow-without-debug && \
 	echo "" && \
-	echo "  Breinaald runs at http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)" && \
+	echo "  Breinaald (debug, autoreload) runs at http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)" && \
 	echo "  Log in as the local admin: admin@breinaald.localhost / breinaald-admin" && \
 	echo "  Demo people (password breinaald-demo): marieke@breinaald.localhost (Gemeente Tilburg)," && \
 	echo "    redactie@breinaald.localhost (editor), verbinder@breinaald.localhost (facilitator)" && \
@@ -83,12 +115,12 @@ worker: install ## Run the background task worker (emails, notifications) on its
 
 seed: install ## Load the demo content (idempotent)
 	@$(CLEANUP); export $(DEV_ENV); \
-	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo
+	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo --allow-without-debug
 
 reset-db: .venv/.installed ## Drop the local database and recreate it with demo content
 	@$(CLEANUP); export $(DEV_ENV); \
 	$(PY) manage.py reset_db --yes && \
-	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo
+	$(PY) manage.py migrate --noinput -v 0 && $(PY) manage.py seed_demo --allow-without-debug
 
 db-start: .venv/.installed ## Start the embedded PostgreSQL (when DATABASE_URL is not set)
 	$(EMBEDDED_DB) start

@@ -15,7 +15,6 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models.fields.files import FieldFile
 from django.utils.crypto import get_random_string
@@ -105,6 +104,8 @@ def make_renditions(field_file: FieldFile, kind: str) -> None:
     """Write every rendition of ``kind`` for a stored image (idempotent)."""
     if not field_file:
         return
+    # The image's own storage (the local disk or an object store), never a path on disk.
+    storage = field_file.storage
     with field_file.open("rb") as handle:
         source = Image.open(handle)
         source.load()
@@ -118,9 +119,10 @@ def make_renditions(field_file: FieldFile, kind: str) -> None:
         out = io.BytesIO()
         resized.save(out, "WEBP", quality=82)
         name = rendition_name(field_file.name, rendition)
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        default_storage.save(name, ContentFile(out.getvalue()))
+        # Delete first: a storage never overwrites (it would pick another name instead).
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(out.getvalue()))
 
 
 def delete_image(field_file: FieldFile, kind: str) -> None:
@@ -128,8 +130,8 @@ def delete_image(field_file: FieldFile, kind: str) -> None:
     if not field_file:
         return
     for rendition in RENDITIONS[kind]:
-        default_storage.delete(rendition_name(field_file.name, rendition))
-    default_storage.delete(field_file.name)
+        field_file.storage.delete(rendition_name(field_file.name, rendition))
+    field_file.storage.delete(field_file.name)
 
 
 def rendition_for(field_file: FieldFile, kind: str, size: str) -> tuple[str, Rendition] | None:
@@ -138,5 +140,5 @@ def rendition_for(field_file: FieldFile, kind: str, size: str) -> tuple[str, Ren
         return None
     for rendition in RENDITIONS[kind]:
         if rendition.name == size:
-            return default_storage.url(rendition_name(field_file.name, rendition)), rendition
+            return field_file.storage.url(rendition_name(field_file.name, rendition)), rendition
     raise ValueError(f"No rendition {size!r} for {kind!r}")

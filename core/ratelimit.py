@@ -1,4 +1,8 @@
-"""A small fixed-window rate limit on the shared cache (Redis in production)."""
+"""A small fixed-window rate limit on the shared cache (Redis in production).
+
+Counted through the cache alias ``ratelimit`` (core.cache): the same store as the default
+cache, but an unreachable Redis raises there instead of answering as an empty cache, so that
+a limit that cannot be counted refuses rather than lets everything through."""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 
+from core.cache import UNREACHABLE
 from core.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -26,6 +31,7 @@ def hit(key: str, *, limit: int, period: int) -> bool:
     and a log line): the caller refuses with its message instead of answering 500 or letting
     an unbounded number of codes or requests through.
     """
+    cache = caches["ratelimit"]
     try:
         cache.add(key, 0, timeout=period)
         try:
@@ -33,8 +39,8 @@ def hit(key: str, *, limit: int, period: int) -> bool:
         except ValueError:  # expired between add and incr
             cache.set(key, 1, timeout=period)
             count = 1
-    except Exception:
-        logger.warning("Rate limit %s not counted: the cache is unreachable", key, exc_info=True)
+    except Exception as error:
+        _log_refusal("counted", key, error)
         return False
     return count <= limit
 
@@ -44,10 +50,18 @@ def reached(key: str, *, limit: int) -> bool:
     For limits that count only some outcomes (wrong codes): ask first, `hit` after the
     outcome. Fails closed like `hit` when the cache cannot be reached."""
     try:
-        return (cache.get(key) or 0) >= limit
-    except Exception:
-        logger.warning("Rate limit %s not read: the cache is unreachable", key, exc_info=True)
+        return (caches["ratelimit"].get(key) or 0) >= limit
+    except Exception as error:
+        _log_refusal("read", key, error)
         return True
+
+
+def _log_refusal(what: str, key: str, error: Exception) -> None:
+    if isinstance(error, UNREACHABLE):
+        # An outage: core.cache logs it once for the whole process, not once per request.
+        logger.debug("Rate limit %s not %s: the cache is unreachable", key, what)
+    else:
+        logger.warning("Rate limit %s not %s: the cache is unreachable", key, what, exc_info=True)
 
 
 def request_key(request: HttpRequest, action: str) -> str:

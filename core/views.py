@@ -1,8 +1,16 @@
+import mimetypes
+import time
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 from django.views.static import serve
+
+from core.storage import signature_is_valid
 
 
 @require_GET
@@ -30,6 +38,24 @@ def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     except (OSError, ValueError):
         # A name the file system refuses (too long, a NUL byte) names no upload either.
         raise Http404 from None
+
+
+@require_GET
+def private_media(request: HttpRequest, path: str) -> FileResponse:
+    """A private upload on the local disk, for a signed URL whose time has not run out."""
+    expires = request.GET.get("expires", "")
+    if not signature_is_valid(path, expires, request.GET.get("signature", "")):
+        # What S3 answers for a bad or expired signature; it tells nothing about the file.
+        raise PermissionDenied
+    storage = storages["private"]
+    try:
+        handle = storage.open(path, "rb")
+    except (OSError, ValueError, SuspiciousFileOperation):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=mimetypes.guess_type(path)[0])
+    remaining = max(0, int(expires) - int(time.time()))
+    patch_cache_control(response, private=True, max_age=remaining)
+    return response
 
 
 def error_404(request: HttpRequest, exception: Exception) -> HttpResponse:

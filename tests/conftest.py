@@ -6,9 +6,11 @@ The personas: `outsider` (anonymous), `member`, `org_member`, `org_admin`, `org_
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
@@ -18,6 +20,9 @@ from django.utils import translation
 from members.models import MembershipRole, Organisation, User
 from members.roles import EDITORS_GROUP, FACILITATORS_GROUP
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+# Fixtures that start an external part, each in its own module.
+pytest_plugins = ["tests.storage"]  # seaweedfs, s3_media
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +48,19 @@ def _static_manifest(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(autouse=True)
+def _groups_after_a_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (browser, concurrency) run on a database that an earlier one
+    flushed, groups included; every real database has the groups of the curation data
+    migration, so give them back before such a test (roles, personas and the demo need them)."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("_django_db_helper")
+    migration = import_module("curation.migrations.0002_editor_and_facilitator_groups")
+    migration.create_groups(django_apps, None)
 
 
 @pytest.fixture

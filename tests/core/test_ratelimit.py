@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from core.ratelimit import hit, reached
 
@@ -41,10 +41,10 @@ def test_an_unreachable_cache_refuses_and_logs_instead_of_raising(
     def unreachable(*args: Any, **kwargs: Any) -> Any:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(cache, "add", unreachable)
-    monkeypatch.setattr(cache, "incr", unreachable)
-
-    monkeypatch.setattr(cache, "get", unreachable)
+    counters = caches["ratelimit"]  # the alias rate limits count in (core.cache)
+    monkeypatch.setattr(counters, "add", unreachable)
+    monkeypatch.setattr(counters, "incr", unreachable)
+    monkeypatch.setattr(counters, "get", unreachable)
 
     with caplog.at_level(logging.WARNING, logger="core.ratelimit"):
         assert hit("ratelimit:test:down", limit=100, period=60) is False

@@ -179,4 +179,8 @@ def test_the_upload_limits_agree_with_the_request_size_limit() -> None:
     assert settings.MAX_REQUEST_BYTES > MAX_UPLOAD_BYTES  # one image and its form fit
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
-    assert settings.MIDDLEWARE[0] == "core.middleware.RequestSizeLimitMiddleware"
+    # Only the request log (headers only, never the body) runs before the size limit.
+    assert settings.MIDDLEWARE[:2] == [
+        "core.request_log.RequestLogMiddleware",
+        "core.middleware.RequestSizeLimitMiddleware",
+    ]

@@ -23,7 +23,9 @@ from django.core.signals import got_request_exception
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
+from django.utils import timezone
 
+from core.heartbeat import heartbeat_beat
 from members.models import MembershipRole, Profile, User
 from tests.initiatives.factories import (
     ChallengeFactory,
@@ -204,6 +206,8 @@ def world() -> World:
     claim = ClaimFactory(organisation=organisation)
     introduction = IntroductionFactory(requesting_organisation=organisation, requester=member)
     superuser = UserFactory(is_staff=True, is_superuser=True)
+    # A task worker that is alive, so /readyz answers 200 (it answers 503 without one).
+    heartbeat_beat(worker_id="junk-walk", started_at=timezone.now())
     samples = {
         "version": str(claim.charter_agreed.version),
         "stamp:code": claim.code,
