@@ -58,6 +58,10 @@ $(SECRET_KEY_FILE): | .venv/.installed
 	@mkdir -p $(@D)
 	@umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@.tmp && mv $@.tmp $@
 
+# gunicorn runs in a session of its own and is stopped the way production stops it: one TERM
+# to its master, which drains and stops the workers. Ctrl-C would otherwise reach every
+# worker directly as well as through the master, and a worker hit by both at once can hang
+# until the master kills it a graceful timeout later.
 run: install $(SECRET_KEY_FILE) ## Serve the demo like production (gunicorn, debug off) on http://127.0.0.1:8000
 	@$(CLEANUP); \
 	export $(RUN_ENV) SITE_URL=http://$(HOST):$(PORT) GUNICORN_BIND=$(HOST):$(PORT) \
@@ -76,8 +80,10 @@ run: install $(SECRET_KEY_FILE) ## Serve the demo like production (gunicorn, deb
 	echo "  Emails are written to var/mail/. Stop with Ctrl-C. For code changes: make dev." && \
 	echo "" && \
 	{ $(PY) manage.py db_worker & worker=$$!; } && \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(STOP_DB)' EXIT && \
-	$(PY) -m gunicorn -c platform_site/gunicorn_conf.py
+	{ setsid $(PY) -m gunicorn -c platform_site/gunicorn_conf.py & server=$$!; } && \
+	trap 'kill -TERM $$server 2>/dev/null; wait $$server 2>/dev/null; \
+		kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(STOP_DB)' EXIT && \
+	wait $$server
 
 dev: install ## Develop: runserver with debug and autoreload on http://127.0.0.1:8000
 	@$(CLEANUP); \

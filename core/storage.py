@@ -28,7 +28,8 @@ def _signature(name: str, expires: int) -> str:
 
 def signature_is_valid(name: str, expires: str, signature: str) -> bool:
     """True when ``signature`` was made by this site for ``name`` and has not expired."""
-    if not expires.isdigit() or int(expires) < time.time():
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not (expires.isascii() and expires.isdigit()) or int(expires) < time.time():
         return False
     return constant_time_compare(signature, _signature(name, int(expires)))
 

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a request id and one log line for every request, refused ones too.
     "core.request_log.RequestLogMiddleware",
+    # The load balancer's and Kubernetes' probes, answered before the host check (core.health).
+    "core.health.ProbeMiddleware",
     # Then: refuse an oversized body before anything reads (and spools) it.
     "core.middleware.RequestSizeLimitMiddleware",
     # A NUL in the address or a form field is a 400, never a database error (500).

@@ -7,7 +7,6 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
-from core import health
 from core import views as core_views
 from initiatives.sitemaps import sitemaps
 from platform_site import views
@@ -15,8 +14,6 @@ from platform_site import views
 # admin.site is platform_site.admin.SiteAdmin: allauth's login and a second factor.
 urlpatterns = [
     # Probes for load balancers and Kubernetes: no language prefix, no session.
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     # Private uploads on the local disk, through a signed URL that expires (core.storage).

@@ -179,8 +179,9 @@ def test_the_upload_limits_agree_with_the_request_size_limit() -> None:
     assert settings.MAX_REQUEST_BYTES > MAX_UPLOAD_BYTES  # one image and its form fit
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE <= settings.MAX_REQUEST_BYTES
-    # Only the request log (headers only, never the body) runs before the size limit.
-    assert settings.MIDDLEWARE[:2] == [
+    # Only the request log and the probes (neither reads a body) run before the size limit.
+    assert settings.MIDDLEWARE[:3] == [
         "core.request_log.RequestLogMiddleware",
+        "core.health.ProbeMiddleware",
         "core.middleware.RequestSizeLimitMiddleware",
     ]
