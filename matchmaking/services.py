@@ -224,8 +224,15 @@ def check_rate_limit(user: User) -> None:
 
 def _lock_requester(user: User) -> None:
     """Take the requester's user row lock until the transaction ends. Parallel requests of one
-    member queue here, so each one counts the requests the one before it committed."""
-    User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True).first()
+    member queue here, so each one counts the requests the one before it committed.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: it still queues parallel requests, but lets other
+    transactions commit rows that point at this user (their foreign-key check takes FOR KEY
+    SHARE, which FOR UPDATE blocks). With FOR UPDATE, a stamp claim by the same member in
+    another tab (it locks the organisation, then references the user) deadlocked with this."""
+    User.objects.select_for_update(no_key=True).filter(pk=user.pk).values_list(
+        "pk", flat=True
+    ).first()
 
 
 def _event(

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from matchmaking.models import (
     OfferNeed,
     Outcome,
 )
-from members.models import MembershipRole, Organisation, OrganisationStatus, User
+from members.models import Membership, MembershipRole, Organisation, OrganisationStatus, User
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory
 from tests.matchmaking.factories import IntroductionFactory, OfferNeedFactory
 from tests.members.factories import (
@@ -333,6 +333,44 @@ def test_parallel_requests_cannot_exceed_the_daily_limit(settings, monkeypatch):
     assert not failures
     assert Introduction.objects.filter(requester=requester).count() == limit
     assert sorted(statuses) == [200] * (attempts - limit) + [302] * limit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_request_lock_does_not_block_the_members_other_work():
+    """The daily-limit lock queues a member's parallel requests, but must not stop another
+    transaction from writing a row that points at the member (its foreign-key check takes
+    FOR KEY SHARE): with FOR UPDATE, a stamp claim in a second tab deadlocked with it (found
+    by bench/scale_check.py)."""
+    member = MembershipFactory(role=MembershipRole.ADMIN).user
+    other = OrganisationFactory()
+    holding, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def request_in_progress() -> None:
+        try:
+            with transaction.atomic():
+                services._lock_requester(member)
+                holding.set()
+                release.wait(timeout=30)
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=request_in_progress)
+    thread.start()
+    try:
+        assert holding.wait(timeout=30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            Membership.objects.create(organisation=other, user=member)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+
+    assert not failures
+    assert Membership.objects.filter(organisation=other, user=member).exists()
 
 
 # ---------------------------------------------------------------------------
