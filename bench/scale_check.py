@@ -1138,6 +1138,15 @@ def report(
             f"p95 {percentile(lat, 0.95):.0f} ms, errors "
             f"{sum(1 for r in inside if r in errors)}"
         )
+        slow = Counter(r.action for r in inside if r.status is not None and r.ended - r.started > 1)
+        if slow:
+            print(f"    over 1 s: {dict(slow.most_common(6))}")
+            when = Counter(
+                f"+{int((r.started - a) // 5) * 5}s"
+                for r in inside
+                if r.status is not None and r.ended - r.started > 1
+            )
+            print(f"    over 1 s, by start: {dict(sorted(when.items()))}")
     results = {
         f"errors under {ERROR_TARGET:.1%} outside the killed instance's in-flight requests": (
             rate < ERROR_TARGET,

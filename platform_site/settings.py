@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     # A NUL in the address or a form field is a 400, never a database error (500).
     "core.middleware.NullCharacterMiddleware",
+    # A GET or HEAD whose database connection was lost under it runs once more (before
+    # sessions and users, which read the database).
+    "core.db_retry.RetryLostConnectionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
