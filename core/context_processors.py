@@ -6,4 +6,4 @@ from django.http import HttpRequest
 
 def site(request: HttpRequest) -> dict[str, Any]:
     """Site-wide values every template may use."""
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {"SITE_NAME": settings.SITE_NAME, "EDITORS_EMAIL": settings.EDITORS_EMAIL}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
+
+TEXT_LAYOUT = "email/base.txt"
+HTML_LAYOUT = "email/base.html"
 
 
 def absolute_url(path: str) -> str:
@@ -18,19 +22,47 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
+def site_context() -> dict[str, Any]:
+    """What every email's layout needs: the site's name and address (never the request's host)."""
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL.rstrip("/"),
+        "site_host": urlsplit(settings.SITE_URL).netloc,
+    }
+
+
+def render_email_templates(
+    *, subject_template: str, body_template: str, context: dict[str, Any], language: str
+) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of one email in ``language``.
+
+    The body template extends ``email_layout``: it is rendered once with the text layout and
+    once with the HTML layout, so every email has both parts and the same frame.
+    """
+    with translation.override(language):
+        full_context = {**site_context(), "LANGUAGE_CODE": language, **context}
+        subject = render_to_string(subject_template, full_context)
+        text = render_to_string(body_template, {**full_context, "email_layout": TEXT_LAYOUT})
+        html = render_to_string(body_template, {**full_context, "email_layout": HTML_LAYOUT})
+    return " ".join(subject.split()), _tidy_text(text), html.strip() + "\n"
+
+
+def _tidy_text(text: str) -> str:
+    # Template tags leave blank lines behind; at most one empty line between paragraphs.
+    lines = [line.rstrip() if line != "-- " else line for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+
+
 def render_email(
     template_prefix: str, context: dict[str, Any], *, language: str
-) -> tuple[str, str, str | None]:
-    """Subject, text body and (when the template exists) HTML body."""
-    with translation.override(language):
-        full_context = {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template_prefix}_subject.txt", full_context)
-        body = render_to_string(f"{template_prefix}_body.txt", full_context)
-        try:
-            html = render_to_string(f"{template_prefix}_body.html", full_context)
-        except TemplateDoesNotExist:
-            html = None
-    return " ".join(subject.split()), body, html
+) -> tuple[str, str, str]:
+    """Subject, text body and HTML body of ``<template_prefix>_subject.txt``/``_body.txt``."""
+    return render_email_templates(
+        subject_template=f"{template_prefix}_subject.txt",
+        body_template=f"{template_prefix}_body.txt",
+        context=context,
+        language=language,
+    )
 
 
 def send_templated_email(
@@ -49,8 +81,7 @@ def send_templated_email(
 
     def send() -> None:
         message = EmailMultiAlternatives(subject, body, to=list(to))
-        if html:
-            message.attach_alternative(html, "text/html")
+        message.attach_alternative(html, "text/html")
         message.send()
 
     transaction.on_commit(send)

@@ -8,6 +8,50 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 
 from core.images import RENDITIONS, prepare_image
+from core.models import Theme
+
+
+class SiteFormMixin:
+    """The site's one label convention: no colon after a label.
+
+    Django adds ``label_suffix`` (":") by default; allauth's forms, restyled in
+    ``templates/allauth/``, show bare labels. Every form of the site derives from
+    ``Form`` or ``ModelForm`` below, so all pages agree (``tests/core/test_forms.py``
+    checks that none is left out). The admin keeps Django's own convention.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class Form(SiteFormMixin, forms.Form):
+    pass
+
+
+class ModelForm(SiteFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """Choices as a list of checkboxes, styled by ``.checkbox-list`` in site.css."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs={"class": "checkbox-list", **(attrs or {})}, choices=choices)
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    """Themes to tick, by their label in the current language."""
+
+    widget = CheckboxList
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("queryset", Theme.objects.order_by("name"))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+        return obj.label
 
 
 class ProcessedImageField(forms.ImageField):

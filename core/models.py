@@ -12,7 +12,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
@@ -57,6 +58,48 @@ class Theme(TagBase):
         return reverse("members:organisation_list") + f"?theme={self.slug}"
 
 
+# Joins the old and the new value of a change in an audit reason ("Member → Admin").
+REASON_CHANGE_ARROW = " → "
+
+# What each action code that the services record (``core.audit.audit_record``) reads as.
+# A code without a label (an older or a new one) is shown as it is.
+AUDIT_ACTION_LABELS: dict[str, Promise] = {
+    "stamp.approve": _("Stamp approved"),
+    "stamp.revoke": _("Stamp revoked"),
+    "stamp.reinstate": _("Stamp reinstated"),
+    "organisation.verify": _("Organisation verified"),
+    "organisation.suspend": _("Organisation suspended"),
+    "organisation.reinstate": _("Organisation reinstated"),
+    "organisation.identity_change": _("Name or website change proposed"),
+    "organisation.identity_change.approve": _("Name or website change approved"),
+    "organisation.identity_change.reject": _("Name or website change rejected"),
+    "organisation.transfer_ownership": _("Ownership transferred"),
+    "membership.role": _("Member's role changed"),
+    "initiative.publish": _("Initiative published"),
+    "initiative.archive": _("Initiative archived"),
+    "initiative.reject": _("Initiative sent back"),
+    "initiative.hide": _("Initiative hidden"),
+    "initiative.unhide": _("Initiative shown again"),
+    "challenge.publish": _("Challenge published"),
+    "challenge.archive": _("Challenge archived"),
+    "challenge.reject": _("Challenge sent back"),
+    "challenge.hide": _("Challenge hidden"),
+    "challenge.unhide": _("Challenge shown again"),
+    "story.publish": _("Story published"),
+    "story.archive": _("Story archived"),
+    "story.reject": _("Story sent back"),
+    "story.hide": _("Story hidden"),
+    "story.unhide": _("Story shown again"),
+    "offerneed.hide": _("Offer or need hidden"),
+    "offerneed.unhide": _("Offer or need shown again"),
+    "report.hide": _("Hidden after a report"),
+    "report.dismiss": _("Report dismissed"),
+    "feature.add": _("Featured on the home page"),
+    "feature.change": _("Featuring changed"),
+    "feature.remove": _("No longer featured"),
+}
+
+
 class AuditEntry(models.Model):
     """One curation action: who did what to which object, when and why. Never edited."""
 
@@ -84,6 +127,28 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def action_display(self) -> str:
+        """The action in the reader's language ("Stamp revoked"), not its code."""
+        label = AUDIT_ACTION_LABELS.get(self.action)
+        return str(label) if label is not None else self.action
+
+    action_display.short_description = _("action")  # type: ignore[attr-defined]
+    action_display.admin_order_field = "action"  # type: ignore[attr-defined]
+
+    def reason_display(self) -> str:
+        """The reason in the reader's language: a label that a service recorded
+        (`core.audit.audit_record`) is translated, each side of a change on its own;
+        an editor's own words have no translation and read as written."""
+        if not self.reason:
+            return ""
+        return REASON_CHANGE_ARROW.join(
+            gettext(part) if part else part for part in self.reason.split(REASON_CHANGE_ARROW)
+        )
+
+    # The admin's column title; set by hand because importing the admin here would load it
+    # before the app registry is ready.
+    reason_display.short_description = _("why")  # type: ignore[attr-defined]
 
 
 class WorkerHeartbeat(models.Model):

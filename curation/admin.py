@@ -29,7 +29,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AuditEntryInline, ask_for_reason
+from core.admin import AccessibleAdminMixin, AuditEntryInline, ask_for_reason
 from curation import exports, queries, services
 from curation.forms import ReasonForm
 from curation.models import Feature, Moderation, Report, ReportStatus
@@ -310,7 +310,7 @@ class FeatureForm(forms.ModelForm):
 
 
 @admin.register(Feature)
-class FeatureAdmin(admin.ModelAdmin):
+class FeatureAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     form = FeatureForm
     list_display = ("__str__", "kind", "position", "ends_on", "is_shown", "created_by")
     list_editable = ("position", "ends_on")

@@ -21,7 +21,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import AuditEntryInline, ImageUploadAdminMixin, ask_for_reason
+from core.admin import (
+    AccessibleAdminMixin,
+    AuditEntryInline,
+    ImageUploadAdminMixin,
+    ask_for_reason,
+)
 from initiatives import services
 from initiatives.models import (
     Challenge,
@@ -60,7 +65,7 @@ ARCHIVE: dict[type, Callable[..., None]] = {
 }
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(AccessibleAdminMixin, admin.ModelAdmin):
     """Shared by the three publishable models: state read-only, publish and archive actions."""
 
     ordering = ("-updated_at", "-pk")  # newest first, and stable pages
@@ -193,7 +198,7 @@ class ChallengeAdmin(ImageUploadAdminMixin, PublishableAdmin):
     )
 
 
-class ConsentInline(admin.TabularInline):
+class ConsentInline(AccessibleAdminMixin, admin.TabularInline):
     """Rows that stand on another organisation's consent (see the module's docstring)."""
 
     extra = 0
@@ -209,13 +214,13 @@ class PartnerInline(ConsentInline):
     readonly_fields = ("organisation", "confirmed_at", "added_by", "confirmed_by")
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(AccessibleAdminMixin, admin.TabularInline):
     model = ImpactFigure
     extra = 0
     fields = ("label", "number", "unit", "position")
 
 
-class UpdateInline(admin.StackedInline):
+class UpdateInline(AccessibleAdminMixin, admin.StackedInline):
     model = InitiativeUpdate
     extra = 0
     fields = ("title", "happened_on", "body", "author")

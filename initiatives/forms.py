@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ProcessedImageField
-from core.models import Theme
+from core.forms import CheckboxList, Form, ModelForm, ProcessedImageField, ThemeChoiceField
 from initiatives.models import (
     Challenge,
     ImpactFigure,
@@ -29,16 +28,17 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
-        return obj.label
-
-
-class CoverFormMixin(forms.ModelForm):  # type: ignore[type-arg]
+class CoverFormMixin(ModelForm):
     """A cover upload is validated and re-encoded here; the service stores it."""
 
     cover_upload = ProcessedImageField(kind="cover", label=_("Cover image"), required=False)
     remove_cover = forms.BooleanField(label=_("Remove the cover image"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Removing is offered only when there is a cover to remove: never on a new item.
+        if self.instance.pk is None or not self.instance.cover:
+            del self.fields["remove_cover"]
 
     def values(self) -> dict[str, Any]:
         values = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
@@ -50,23 +50,18 @@ class CoverFormMixin(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class ChallengeForm(CoverFormMixin):
-    themes = ThemeChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    themes = ThemeChoiceField(label=_("Themes"))
     stakeholder_kinds = forms.MultipleChoiceField(
         label=_("Kinds of organisations needed"),
         choices=OrganisationKind.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
     resources_needed = forms.MultipleChoiceField(
         label=_("Resources needed"),
         choices=ResourceKind.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
 
     class Meta:
@@ -87,17 +82,12 @@ class ChallengeForm(CoverFormMixin):
 
 
 class InitiativeForm(CoverFormMixin):
-    themes = ThemeChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    themes = ThemeChoiceField(label=_("Themes"))
     challenges = forms.ModelMultipleChoiceField(
         label=_("Challenges it works on"),
         queryset=Challenge.objects.published().order_by("title"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
 
     class Meta:
@@ -117,7 +107,7 @@ class InitiativeForm(CoverFormMixin):
         widgets = {"start_date": DateInput()}
 
 
-class StoryForm(forms.ModelForm):  # type: ignore[type-arg]
+class StoryForm(ModelForm):
     class Meta:
         model = Story
         fields = [
@@ -136,7 +126,7 @@ class StoryForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
-class OrganisationChoiceForm(forms.Form):
+class OrganisationChoiceForm(Form):
     """Pick which of your organisations writes the new item."""
 
     organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects)
@@ -147,7 +137,7 @@ class OrganisationChoiceForm(forms.Form):
         self.fields["organisation"].to_field_name = "slug"  # type: ignore[attr-defined]
 
 
-class PartnerForm(forms.Form):
+class PartnerForm(Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=Organisation.objects.listed().order_by("name"),
@@ -156,20 +146,20 @@ class PartnerForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=PartnerRole.choices)
 
 
-class ImpactFigureForm(forms.ModelForm):  # type: ignore[type-arg]
+class ImpactFigureForm(ModelForm):
     class Meta:
         model = ImpactFigure
         fields = ["label", "number", "unit"]
 
 
-class UpdateForm(forms.ModelForm):  # type: ignore[type-arg]
+class UpdateForm(ModelForm):
     class Meta:
         model = InitiativeUpdate
         fields = ["title", "happened_on", "body"]
         widgets = {"happened_on": DateInput()}
 
 
-class PictureForm(forms.Form):
+class PictureForm(Form):
     image = ProcessedImageField(kind="gallery", label=_("Picture"))
     caption = forms.CharField(label=_("Caption"), max_length=200)
 

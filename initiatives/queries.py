@@ -4,7 +4,8 @@ Lists page by *seeking* ("keyset pagination") instead of OFFSET: the link to the
 carries the sort key of the last row shown, and the next query asks for rows after it. With
 a partial index per sort order over published rows (see the models' Meta.indexes) every
 page, the first or the thousandth, reads only the rows it shows. The slug breaks ties, so
-no sequential id appears in a URL. The price: no "page 7 of 900" and no total count.
+no sequential id appears in a URL. The price: no "page 7 of 900". The count of matches
+that a list shows is capped (``capped_count``): it reads at most ``COUNT_CAP + 1`` rows.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from members.models import Membership, Organisation, OrganisationKind, User
 from members.roles import LISTED_STATUSES
 
 PAGE_SIZE = 24
+COUNT_CAP = 1000
 SORTS = ("newest", "title")
 
 # taggit refuses custom prefetch querysets; Theme.Meta.ordering sorts by name.
@@ -48,6 +50,11 @@ class ListFilters:
     celebration: bool = False
     sort: str = "newest"
     after: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list (the sort order is no filter)."""
+        return bool(self.theme or self.region or self.stage or self.kind or self.celebration)
 
     @classmethod
     def from_query(cls, query: Any, *, stages: list[str]) -> ListFilters:
@@ -71,6 +78,25 @@ class Page:
     next_cursor: str = ""
     is_first: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    total: int | None = None  # matches of the filters, counted up to COUNT_CAP + 1
+
+    count_cap = COUNT_CAP
+
+    @property
+    def total_exceeds_cap(self) -> bool:
+        return self.total is not None and self.total > COUNT_CAP
+
+
+def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> int:
+    """How many rows match, counting no further than ``cap + 1``: one bounded query, so a
+    list with a million rows costs no more than one with a thousand (seek, never scan)."""
+    return queryset.prefetch_related(None).order_by().values("pk")[: cap + 1].count()
+
+
+def _seek_and_count(queryset: QuerySet[Any], filters: ListFilters) -> Page:
+    page = seek(queryset, sort=filters.sort, after=filters.after)
+    page.total = capped_count(queryset)
+    return page
 
 
 def _encode(*parts: str) -> str:
@@ -169,7 +195,7 @@ def initiative_list(filters: ListFilters) -> Page:
         initiatives = initiatives.filter(stage=filters.stage)
     if filters.kind:
         initiatives = initiatives.filter(lead__kind=filters.kind)
-    return seek(initiatives, sort=filters.sort, after=filters.after)
+    return _seek_and_count(initiatives, filters)
 
 
 def challenge_list(filters: ListFilters) -> Page:
@@ -182,7 +208,7 @@ def challenge_list(filters: ListFilters) -> Page:
         challenges = challenges.filter(status=filters.stage)
     if filters.kind:
         challenges = challenges.filter(owner__kind=filters.kind)
-    return seek(challenges, sort=filters.sort, after=filters.after)
+    return _seek_and_count(challenges, filters)
 
 
 def story_list(filters: ListFilters) -> Page:
@@ -195,7 +221,7 @@ def story_list(filters: ListFilters) -> Page:
         stories = stories.filter(initiative__lead__kind=filters.kind)
     if filters.celebration:
         stories = stories.filter(is_celebration=True)
-    return seek(stories, sort=filters.sort, after=filters.after)
+    return _seek_and_count(stories, filters)
 
 
 def facet_options() -> dict[str, Any]:

@@ -41,6 +41,7 @@ from initiatives.models import (
     SearchTerm,
     Story,
 )
+from initiatives.signals import item_decided
 from members import roles
 from members.models import Organisation, User
 from members.roles import organisation_admins
@@ -320,12 +321,15 @@ def _publish(item: Item, by: User) -> None:
             _("Hidden by the editors: lift the hiding first, then publish."), code="hidden"
         )
     _require(permissions.can_publish(by, item))
+    reviewed = item.publication_status == PublicationStatus.SUBMITTED
     item.publication_status = PublicationStatus.PUBLISHED
     item.published_at = item.published_at or timezone.now()  # a republished item keeps its date
     item.archived_at = None
     item.save(update_fields=["publication_status", "published_at", "archived_at", "updated_at"])
     search_terms_add(text=public_text(item))
     audit_record(actor=by, action=f"{item._meta.model_name}.publish", target=item)
+    if reviewed:  # the owner waited for this decision; an archived item's return is no news
+        _tell_decision(item, published=True, reason="")
 
 
 def _archive(item: Item, by: User) -> None:
@@ -645,13 +649,39 @@ def _author(item: Item) -> User | None:
     return item.author if isinstance(item, Story) else item.created_by
 
 
-def _recipients(item: Item) -> list[tuple[str, str]]:
+def _decision_users(item: Item) -> list[User]:
     """Who hears what the editors decided: the author, or (when the author left) whoever
     runs the organisation now."""
     author = _author(item)
     if author is not None and author.is_active:
-        return [(author.email, author.language)]
-    return list(organisation_admins(item.organisation).values_list("email", "language"))
+        return [author]
+    return list(organisation_admins(item.organisation).only("email", "language"))
+
+
+def _recipients(item: Item) -> list[tuple[str, str]]:
+    return [(user.email, user.language) for user in _decision_users(item)]
+
+
+def _tell_decision(item: Item, *, published: bool, reason: str) -> None:
+    """Mail the editors' decision (after the commit) and let other apps hear of it: the
+    owner's in-app notification lives in matchmaking (``initiatives.signals``)."""
+    kind = item._meta.model_name
+    if published:
+        template, url_name = "initiatives/email/item_published", f"initiatives:{kind}_detail"
+    else:
+        template, url_name = "initiatives/email/item_rejected", f"initiatives:{kind}_edit"
+    url = absolute_url(reverse(url_name, kwargs={"slug": item.slug}))
+    users = _decision_users(item)
+    for user in users:
+        send_templated_email(
+            template_prefix=template,
+            to=[user.email],
+            language=user.language,
+            context={"item": item, "kind": kind, "reason": reason, "url": url},
+        )
+    item_decided.send(
+        sender=type(item), item=item, published=published, reason=reason, recipients=users
+    )
 
 
 def _reject(item: Item, by: User, reason: str) -> None:
@@ -665,21 +695,7 @@ def _reject(item: Item, by: User, reason: str) -> None:
     item.publication_status = PublicationStatus.DRAFT
     item.save(update_fields=["publication_status", "updated_at"])
     audit_record(actor=by, action=f"{item._meta.model_name}.reject", target=item, reason=reason)
-    edit_url = absolute_url(
-        reverse(f"initiatives:{item._meta.model_name}_edit", kwargs={"slug": item.slug})
-    )
-    for email, language in _recipients(item):
-        send_templated_email(
-            template_prefix="initiatives/email/item_rejected",
-            to=[email],
-            language=language,
-            context={
-                "item": item,
-                "kind": item._meta.model_name,
-                "reason": reason,
-                "url": edit_url,
-            },
-        )
+    _tell_decision(item, published=False, reason=reason)
 
 
 @transaction.atomic

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Region, Theme
+from core.forms import CheckboxList, Form, ModelForm, ThemeChoiceField
+from core.models import Region
 from initiatives.models import Initiative, ResourceKind
 from matchmaking.models import Direction, OfferNeed, Outcome
 from members.models import Organisation
@@ -23,18 +24,8 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
-        return obj.label
-
-
-class OfferNeedForm(forms.ModelForm):  # type: ignore[type-arg]
-    themes = ThemeChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class OfferNeedForm(ModelForm):
+    themes = ThemeChoiceField(label=_("Themes"))
 
     class Meta:
         model = OfferNeed
@@ -55,7 +46,7 @@ class OfferNeedForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
-class IntroductionRequestForm(forms.Form):
+class IntroductionRequestForm(Form):
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"), queryset=Organisation.objects.none(), empty_label=None
     )
@@ -74,7 +65,7 @@ class IntroductionRequestForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(Form):
     message = forms.CharField(
         label=_("Why these two should meet"),
         max_length=2000,
@@ -82,7 +73,7 @@ class ProposeForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(
         label=_("Note (optional)"),
         max_length=2000,
@@ -91,13 +82,13 @@ class NoteForm(forms.Form):
     )
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(Form):
     note = forms.CharField(
         label=_("Why not"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class RedirectForm(forms.Form):
+class RedirectForm(Form):
     organisation = forms.ModelChoiceField(
         label=_("Better-suited organisation"),
         queryset=Organisation.objects.none(),
@@ -123,14 +114,14 @@ class RedirectForm(forms.Form):
         )
 
 
-class OutcomeForm(forms.ModelForm):  # type: ignore[type-arg]
+class OutcomeForm(ModelForm):
     class Meta:
         model = Outcome
         fields = ["description", "amount", "unit"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class StoryFromOutcomeForm(forms.Form):
+class StoryFromOutcomeForm(Form):
     initiative = forms.ModelChoiceField(
         label=_("Initiative the story is about"),
         queryset=Initiative.objects.none(),
@@ -144,18 +135,13 @@ class StoryFromOutcomeForm(forms.Form):
         ).order_by("title")
 
 
-class FollowForm(forms.Form):
-    themes = ThemeChoiceField(
-        label=_("Themes"),
-        queryset=Theme.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+class FollowForm(Form):
+    themes = ThemeChoiceField(label=_("Themes"))
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
         queryset=Region.objects.all(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxList,
     )
 
 
@@ -170,6 +156,11 @@ class OfferNeedFilters:
         self.theme = str(query.get("thema", ""))[:100]
         self.region = str(query.get("regio", ""))[:100]
         self.organisation = str(query.get("organisatie", ""))[:160]
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter narrows the list."""
+        return bool(self.querystring())
 
     def querystring(self) -> str:
         from urllib.parse import urlencode

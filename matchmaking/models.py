@@ -189,6 +189,7 @@ class IntroductionState(models.TextChoices):
     NOT_FORWARDED = "not_forwarded", _("Not forwarded by the facilitator")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the asking side")
 
 
 OPEN_STATES = (IntroductionState.REQUESTED, IntroductionState.FORWARDED)
@@ -203,6 +204,7 @@ class EventKind(models.TextChoices):
     REDIRECTED = "redirected", _("Redirected to a better-suited party")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
     OUTCOME = "outcome", _("Outcome recorded")
 
 
@@ -527,6 +529,8 @@ class NotificationKind(models.TextChoices):
     ACCEPTED = "accepted", _("Your introduction was accepted")
     DECLINED = "declined", _("Your introduction was declined")
     OUTCOME = "outcome", _("An outcome was recorded")
+    CHALLENGE_PUBLISHED = "challenge_published", _("Your challenge was published")
+    CHALLENGE_SENT_BACK = "challenge_sent_back", _("The editors sent your challenge back")
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -541,6 +545,10 @@ class Notification(models.Model):
     kind = models.CharField(max_length=24, choices=NotificationKind.choices)
     introduction = models.ForeignKey(
         Introduction, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The editors' decision on a challenge its owner submitted (see ``challenge_decided``).
+    challenge = models.ForeignKey(
+        Challenge, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -566,6 +574,10 @@ class Notification(models.Model):
     def get_absolute_url(self) -> str:
         if self.introduction_id is not None:
             return self.introduction.get_absolute_url()  # type: ignore[union-attr]
+        if self.challenge_id is not None:
+            if self.kind == NotificationKind.CHALLENGE_SENT_BACK:
+                return reverse("initiatives:challenge_edit", kwargs={"slug": self.challenge.slug})  # type: ignore[union-attr]
+            return self.challenge.get_absolute_url()  # type: ignore[union-attr]
         return reverse("matchmaking:notification_list")
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from initiatives.models import Challenge, Initiative
+from initiatives.models import Challenge, Initiative, PublicationStatus
 from matchmaking.models import (
     RECEIVER_VISIBLE_STATES,
     Introduction,
@@ -104,6 +104,15 @@ def can_answer(user: User | None, introduction: Introduction) -> bool:
     )
 
 
+def can_withdraw(user: User | None, introduction: Introduction) -> bool:
+    """The asking side (the member who asked, or an admin of the requesting organisation)
+    may withdraw while nobody has answered yet."""
+    return introduction.is_open and (
+        (user is not None and user.is_authenticated and introduction.requester_id == user.pk)
+        or is_organisation_admin(user, introduction.requesting_organisation)
+    )
+
+
 def can_record_outcome(user: User | None, introduction: Introduction) -> bool:
     return introduction.state == IntroductionState.ACCEPTED and (
         (user is not None and introduction.requester_id == user.pk)
@@ -128,6 +137,23 @@ def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
             raise Http404
         raise PermissionDenied
     return challenge
+
+
+# A challenge still being written or waiting for the editors.
+CONCEPT_STATES = (PublicationStatus.DRAFT, PublicationStatus.SUBMITTED)
+
+
+def can_see_concept_suggestions(user: User | None, challenge: Challenge) -> bool:
+    """Suggestions on a challenge that is not published yet are the problem owner's alone:
+    its admins see them (as they do once it is published); the public, other organisations,
+    editors and facilitators see nothing of a concept."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and challenge.publication_status in CONCEPT_STATES
+        and not challenge.is_hidden
+        and is_organisation_admin(user, challenge.owner)
+    )
 
 
 def get_initiative_for_suggestions(request: HttpRequest, slug: str) -> Initiative:

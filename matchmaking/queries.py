@@ -191,7 +191,9 @@ def notifications_for(user: User, limit: int = 50) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user)
         .select_related(
-            "introduction__requesting_organisation", "introduction__receiving_organisation"
+            "introduction__requesting_organisation",
+            "introduction__receiving_organisation",
+            "challenge",
         )
         .order_by("-created_at", "-id")[:limit]
     )

@@ -540,6 +540,19 @@ def introduction_decline(*, introduction: Introduction, by: User, note: str = ""
     _tell_requesters(introduction, NotificationKind.DECLINED, note)
 
 
+@transaction.atomic
+def introduction_withdraw(*, introduction: Introduction, by: User, note: str = "") -> None:
+    """The asking side takes back a request nobody has answered yet; it ends there.
+
+    Nobody is told: the request either never reached the other side, or it now ends with a
+    step on its timeline that facilitators see."""
+    _lock(introduction)
+    _require(permissions.can_withdraw(by, introduction))
+    _require_not_on_hold(introduction)
+    _set_state(introduction, IntroductionState.WITHDRAWN)
+    _event(introduction, EventKind.WITHDRAWN, by, note)
+
+
 # ---------------------------------------------------------------------------
 # Outcomes
 # ---------------------------------------------------------------------------

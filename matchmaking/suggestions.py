@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.models import Theme
 from initiatives.models import (
@@ -35,13 +36,19 @@ from initiatives.models import (
     ThemedChallenge,
     ThemedInitiative,
 )
-from matchmaking.models import Direction, OfferNeed, ThemedOfferNeed
+from matchmaking.models import Direction, Introduction, OfferNeed, ThemedOfferNeed
 from members.models import Organisation, OrganisationKind, OrganisationStatus, ThemedOrganisation
 from members.roles import LISTED_STATUSES
 from stamp.models import Claim, ClaimStatus
 
 RECENT_DAYS = 90
 DEFAULT_LIMIT = 10
+
+# How strong a match reads, from the score (see SCORE_SQL): a strong match meets a need and
+# more (a resource and the kind asked for, or a resource and shared themes); a good one has
+# one solid reason and a bit more; anything else that made the list is possible.
+STRONG_MATCH = 8
+GOOD_MATCH = 5
 
 SCORE_SQL = """
     3 * cardinality(resource_kinds)
@@ -66,6 +73,33 @@ class Suggestion:
     score: int
     reasons: list[str] = field(default_factory=list)
     organisation_slug: str = ""
+
+    @property
+    def strength(self) -> str:
+        """The score in a word ("strong", "good" or "possible"), for CSS and tests."""
+        return match_strength(self.score)
+
+    @property
+    def strength_label(self) -> str:
+        return match_strength_label(self.score)
+
+
+def match_strength(score: int) -> str:
+    """The one place that turns a score into a strength."""
+    if score >= STRONG_MATCH:
+        return "strong"
+    if score >= GOOD_MATCH:
+        return "good"
+    return "possible"
+
+
+def match_strength_label(score: int) -> str:
+    """The score in words ("strong match", ...), in the active language."""
+    return {
+        "strong": pgettext("suggestion", "strong match"),
+        "good": pgettext("suggestion", "good match"),
+        "possible": pgettext("suggestion", "possible match"),
+    }[match_strength(score)]
 
 
 def _tables() -> dict[str, str]:
@@ -134,6 +168,7 @@ candidates AS (
     LEFT JOIN resource_hits rh ON rh.org_id = o.id
     WHERE o.status = ANY(%(listed)s) AND o.open_to_cooperation
         AND NOT (o.id = ANY(%(exclude)s))
+        AND (cardinality(%(only)s::int[]) = 0 OR o.id = ANY(%(only)s))
         AND (th.org_id IS NOT NULL OR rh.org_id IS NOT NULL
              OR COALESCE(o.region_id = %(region)s, false) OR o.kind = ANY(%(kinds)s))
         AND (NOT %(require_resource)s OR rh.org_id IS NOT NULL)
@@ -220,6 +255,7 @@ def _organisation_rows(
     exclude: Sequence[int],
     direction: str = Direction.OFFER,
     require_resource: bool = False,
+    only: Sequence[int] = (),
     limit: int = DEFAULT_LIMIT,
 ) -> list[dict[str, Any]]:
     return _fetch(
@@ -232,6 +268,7 @@ def _organisation_rows(
             "exclude": list(exclude),
             "direction": str(direction),
             "require_resource": require_resource,
+            "only": list(only),
             "limit": limit,
         },
     )
@@ -280,14 +317,18 @@ def _theme_ids(obj: Challenge | Initiative | Organisation) -> list[int]:
     return list(through.objects.filter(content_object=obj).values_list("tag_id", flat=True))
 
 
-def for_challenge(challenge: Challenge, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
-    """Organisations that could help with a challenge, best first, each with its reasons."""
+def for_challenge(
+    challenge: Challenge, *, limit: int = DEFAULT_LIMIT, only: Sequence[int] = ()
+) -> list[Suggestion]:
+    """Organisations that could help with a challenge, best first, each with its reasons
+    (``only``: score just these organisations)."""
     rows = _organisation_rows(
         themes=_theme_ids(challenge),
         region=challenge.region_id,
         kinds=challenge.stakeholder_kinds,
         resources=challenge.resources_needed,
         exclude=[challenge.owner_id],
+        only=only,
         limit=limit,
     )
     return _organisation_suggestions(
@@ -316,7 +357,9 @@ def initiative_needs(initiative: Initiative) -> tuple[list[str], list[str]]:
     return sorted(kinds), sorted(resources)
 
 
-def for_initiative(initiative: Initiative, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
+def for_initiative(
+    initiative: Initiative, *, limit: int = DEFAULT_LIMIT, only: Sequence[int] = ()
+) -> list[Suggestion]:
     kinds, resources = initiative_needs(initiative)
     partners = list(initiative.partnerships.values_list("organisation_id", flat=True))
     rows = _organisation_rows(
@@ -325,6 +368,7 @@ def for_initiative(initiative: Initiative, *, limit: int = DEFAULT_LIMIT) -> lis
         kinds=kinds,
         resources=resources,
         exclude=[initiative.lead_id, *partners],
+        only=only,
         limit=limit,
     )
     return _organisation_suggestions(
@@ -365,6 +409,63 @@ def needs_meeting_offers(
     return _organisation_suggestions(
         rows, resource_reason=_("needs %(resources)s, which you offer"), kind_reason="%(kind)s"
     )
+
+
+def for_introduction(introduction: Introduction) -> Suggestion | None:
+    """Why the two organisations of an introduction match, scored like every suggestion.
+
+    The party whose subject it is (the challenge's owner, the initiative's lead, the offer's
+    poster; without a subject the requesting organisation) asks; the other party is scored
+    against the subject, or against what the asking party currently needs. None when
+    nothing connects them.
+    """
+    owner_id = introduction.subject_organisation_id or introduction.requesting_organisation_id
+    if owner_id == introduction.receiving_organisation_id:
+        owner, other = introduction.receiving_organisation, introduction.requesting_organisation
+    else:
+        owner, other = introduction.requesting_organisation, introduction.receiving_organisation
+    found: list[Suggestion]
+    if introduction.challenge is not None:
+        found = for_challenge(introduction.challenge, limit=1, only=[other.pk])
+    elif introduction.initiative is not None:
+        found = for_initiative(introduction.initiative, limit=1, only=[other.pk])
+    else:
+        offer_need = introduction.offer_need
+        if offer_need is not None and offer_need.direction == Direction.OFFER:
+            direction, resources = Direction.NEED, [offer_need.kind]
+            reason = _("needs %(resources)s, which %(organisation)s offers")
+        else:
+            direction = Direction.OFFER
+            resources = (
+                [offer_need.kind]
+                if offer_need is not None
+                else sorted(
+                    set(
+                        OfferNeed.objects.current()
+                        .needs()
+                        .filter(organisation=owner)
+                        .values_list("kind", flat=True)
+                    )
+                )
+            )
+            reason = _("offers %(resources)s, which %(organisation)s is looking for")
+        rows = _organisation_rows(
+            themes=_theme_ids(owner),
+            region=owner.region_id,
+            kinds=[],
+            resources=resources,
+            exclude=[owner.pk],
+            direction=direction,
+            only=[other.pk],
+            limit=1,
+        )
+        found = _organisation_suggestions(
+            rows,
+            # The organisation's name goes in now; the resources when the row is read.
+            resource_reason=reason.replace("%(organisation)s", owner.name.replace("%", "%%")),
+            kind_reason="%(kind)s",
+        )
+    return found[0] if found else None
 
 
 # ---------------------------------------------------------------------------

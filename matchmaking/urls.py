@@ -53,6 +53,16 @@ urlpatterns = [
     path("kennismakingen/<str:code>/", views.introduction_detail, name="introduction_detail"),
     path("kennismakingen/<str:code>/resultaat/", views.outcome_create, name="outcome_create"),
     path(
+        "kennismakingen/<str:code>/intrekken/",
+        views.introduction_withdraw,
+        name="introduction_withdraw",
+    ),
+    path(
+        "kennismakingen/<str:code>/intrekken/zeker-weten/",
+        views.introduction_withdraw_confirm,
+        name="introduction_withdraw_confirm",
+    ),
+    path(
         "kennismakingen/<str:code>/resultaat/<str:outcome_code>/verhaal/",
         views.outcome_story,
         name="outcome_story",

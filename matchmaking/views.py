@@ -14,9 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.http import parse_id
 from initiatives.models import Challenge, Initiative
@@ -61,7 +62,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 # ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def offer_need_list(request: HttpRequest) -> HttpResponse:
     filters = OfferNeedFilters(request.GET)
     page = queries.offer_need_list(filters, request.GET.get("page"))
@@ -79,7 +80,7 @@ def offer_need_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
     offer_need = get_object_or_404(
         queries.offer_need_cards().filter(organisation__status__in=LISTED_STATUSES),
@@ -184,7 +185,7 @@ def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_matchmaking(request: HttpRequest, organisation_slug: str) -> HttpResponse:
     """The organisation's own page: its offers and needs, and what it could connect with."""
     organisation, role = permissions.get_organisation_for_matchmaking(request, organisation_slug)
@@ -226,14 +227,14 @@ def _suggestions_page(
 
 
 @login_required
-@require_GET
+@require_safe
 def challenge_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = permissions.get_challenge_for_suggestions(request, slug)
     return _suggestions_page(request, challenge, suggestions.for_challenge(challenge), "challenge")
 
 
 @login_required
-@require_GET
+@require_safe
 def initiative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_initiative_for_suggestions(request, slug)
     found = suggestions.for_initiative(initiative)
@@ -350,7 +351,7 @@ def introduction_request(request: HttpRequest, organisation_slug: str) -> HttpRe
 
 
 @login_required
-@require_GET
+@require_safe
 def introduction_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -425,6 +426,10 @@ def _detail_context(
         "can_forward": permissions.can_forward(user, introduction),
         "can_answer": permissions.can_answer(user, introduction),
         "can_record_outcome": permissions.can_record_outcome(user, introduction),
+        # Only the asking side may withdraw: nobody else pays the query that asks.
+        "can_withdraw": side == "requesting" and permissions.can_withdraw(user, introduction),
+        # Facilitators weigh the request: why the two match, and where each side stands.
+        "is_facilitator": roles.is_facilitator(user),
         "on_hold": introduction.is_on_hold,
         "show_subject": not permissions.subject_hidden(
             introduction,
@@ -451,11 +456,17 @@ def _detail_context(
         "answer_form": forms.get("answer_form") or NoteForm(prefix="answer"),
         "outcome_form": forms.get("outcome_form") or OutcomeForm(prefix="outcome"),
     }
+    if context["is_facilitator"]:
+        context["match"] = suggestions.for_introduction(introduction)
+        context["parties"] = [
+            introduction.requesting_organisation,
+            introduction.receiving_organisation,
+        ]
     return context
 
 
 @login_required
-@require_GET
+@require_safe
 def introduction_detail(request: HttpRequest, code: str) -> HttpResponse:
     introduction, side = permissions.get_introduction_for_viewer(request, code)
     return render(
@@ -546,6 +557,39 @@ def introduction_action(request: HttpRequest, code: str, action: str) -> HttpRes
 
 
 @login_required
+@require_safe
+def introduction_withdraw_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """Say what withdrawing means before ``introduction_withdraw`` does it."""
+    introduction, _side = permissions.get_introduction_for_viewer(request, code)
+    if not permissions.can_withdraw(_user(request), introduction):
+        raise PermissionDenied
+    return render(
+        request,
+        "matchmaking/introduction_withdraw_confirm.html",
+        {
+            "introduction": introduction,
+            "heading": _("Withdraw your introduction request?"),
+            "button": _("Yes, withdraw the request"),
+            "action_url": reverse("matchmaking:introduction_withdraw", args=[introduction.code]),
+            "cancel_url": introduction.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def introduction_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    introduction, _side = permissions.get_introduction_for_viewer(request, code)
+    try:
+        services.introduction_withdraw(introduction=introduction, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request is withdrawn."))
+    return redirect(introduction.get_absolute_url())
+
+
+@login_required
 @require_POST
 def outcome_create(request: HttpRequest, code: str) -> HttpResponse:
     introduction, side = permissions.get_introduction_for_viewer(request, code)
@@ -608,7 +652,7 @@ def outcome_story(request: HttpRequest, code: str, outcome_code: str) -> HttpRes
 
 
 @login_required
-@require_GET
+@require_safe
 def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
     if not roles.is_facilitator(_user(request)):
         raise PermissionDenied
@@ -625,7 +669,7 @@ def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def notification_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,

@@ -18,3 +18,10 @@ class MembershipRole(models.TextChoices):
     OWNER = "owner", _("Owner")
     ADMIN = "admin", _("Admin")
     MEMBER = "member", _("Member")
+
+
+class VerificationMethod(models.TextChoices):
+    """How a verified organisation was verified (`members.services._mark_verified`)."""
+
+    EDITOR = "editor", _("Checked by an editor")
+    DOMAIN = "domain", _("Code sent to the website's domain")

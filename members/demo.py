@@ -14,6 +14,7 @@ from members.models import (
     OrganisationKind,
     OrganisationStatus,
     User,
+    VerificationMethod,
 )
 from members.services import profile_for
 
@@ -200,7 +201,9 @@ def seed() -> str:
                 "description": description,
                 "status": status,
                 "verified_at": timezone.now() if status == OrganisationStatus.VERIFIED else None,
-                "verification_method": "editor" if status == OrganisationStatus.VERIFIED else "",
+                "verification_method": VerificationMethod.EDITOR
+                if status == OrganisationStatus.VERIFIED
+                else "",
             },
         )
         if created:

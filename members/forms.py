@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import fields as model_fields
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ProcessedImageField
-from core.models import Region, Theme
+from core.forms import Form, ProcessedImageField, ThemeChoiceField
+from core.models import Region
 from members.models import (
     Membership,
     MembershipRole,
@@ -17,16 +18,15 @@ from members.models import (
 )
 
 
-class ThemeChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+def _kind_choices() -> list[tuple[str, Any]]:
+    """No kind is preselected: a new organisation picks its own (Django's blank label, as on
+    every other select of the site)."""
+    return [("", model_fields.BLANK_CHOICE_LABEL), *OrganisationKind.choices]
 
-    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
-        return obj.label
 
-
-class OrganisationForm(forms.Form):
+class OrganisationForm(Form):
     name = forms.CharField(label=_("Name"), max_length=150)
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=_kind_choices)
     kvk_number = forms.CharField(
         label=_("KvK number"),
         max_length=8,
@@ -53,7 +53,7 @@ class OrganisationForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
-    themes = ThemeChoiceField(label=_("Themes"), queryset=Theme.objects.all(), required=False)
+    themes = ThemeChoiceField(label=_("Themes"))
     open_to_cooperation = forms.BooleanField(
         label=_("Open to cooperation"),
         required=False,
@@ -112,7 +112,7 @@ class OrganisationForm(forms.Form):
         return number
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(
         label=_("Role"), choices=MembershipRole.choices, initial=MembershipRole.MEMBER
@@ -126,7 +126,7 @@ class InvitationForm(forms.Form):
             ]
 
 
-class MembershipChoiceForm(forms.Form):
+class MembershipChoiceForm(Form):
     """Picks one membership of the organisation (for role changes, removal, transfer)."""
 
     membership = forms.ModelChoiceField(queryset=Membership.objects.none())
@@ -137,7 +137,7 @@ class MembershipChoiceForm(forms.Form):
         self.fields["membership"].queryset = organisation.memberships.all()  # type: ignore[attr-defined]
 
 
-class JoinRequestForm(forms.Form):
+class JoinRequestForm(Form):
     message = forms.CharField(
         label=_("Message to the admins (optional)"),
         required=False,
@@ -146,11 +146,11 @@ class JoinRequestForm(forms.Form):
     )
 
 
-class DomainEmailForm(forms.Form):
+class DomainEmailForm(Form):
     email = forms.EmailField(label=_("Email address on your website's domain"))
 
 
-class DomainCodeForm(forms.Form):
+class DomainCodeForm(Form):
     code = forms.RegexField(
         label=_("Code from the email"),
         regex=r"^\s*\d{6}\s*$",
@@ -159,7 +159,7 @@ class DomainCodeForm(forms.Form):
     )
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(Form):
     display_name = forms.CharField(label=_("Display name"), max_length=100)
     language = forms.ChoiceField(label=_("Language for emails"))
     bio = forms.CharField(
@@ -171,9 +171,7 @@ class ProfileForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False
     )
-    themes = ThemeChoiceField(
-        label=_("Themes of interest"), queryset=Theme.objects.all(), required=False
-    )
+    themes = ThemeChoiceField(label=_("Themes of interest"))
     avatar = ProcessedImageField(
         kind="avatar", label=_("Avatar"), required=False, help_text=_("JPEG, PNG or WebP.")
     )
@@ -205,7 +203,7 @@ class ProfileForm(forms.Form):
         self.fields["language"].choices = settings.LANGUAGES
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(Form):
     """Accepting an invitation: the one choice is whether the membership shows in public."""
 
     is_public = forms.BooleanField(
@@ -216,7 +214,7 @@ class InvitationAcceptForm(forms.Form):
     )
 
 
-class MembershipVisibilityForm(forms.Form):
+class MembershipVisibilityForm(Form):
     """The member's own switch: show or hide their membership on the organisation page."""
 
     RETURN_TO = (("dashboard", "dashboard"), ("organisation", "organisation"))
@@ -225,7 +223,7 @@ class MembershipVisibilityForm(forms.Form):
     return_to = forms.ChoiceField(choices=RETURN_TO, required=False)
 
 
-class SignupExtraForm(forms.Form):
+class SignupExtraForm(Form):
     """Extra sign-up field for allauth (ACCOUNT_SIGNUP_FORM_CLASS): the public display name.
 
     allauth's sign-up form derives from this one, so it also holds the invitation rule: who

@@ -20,7 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from core.models import Region, Theme
-from members.choices import MembershipRole, OrganisationStatus
+from members.choices import MembershipRole, OrganisationStatus, VerificationMethod
 from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
 
@@ -119,7 +119,9 @@ class ThemedProfile(TaggedItemBase):
 class Profile(models.Model):
     """What a member tells about themselves, and which parts of it are public."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="profile", verbose_name=_("person")
+    )
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/", blank=True)
@@ -235,7 +237,9 @@ class Organisation(models.Model):
         default=OrganisationStatus.PENDING,
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verification_method = models.CharField(_("verified through"), max_length=32, blank=True)
+    verification_method = models.CharField(
+        _("verified through"), max_length=32, blank=True, choices=VerificationMethod.choices
+    )
     status_reason = models.TextField(_("reason for the status"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -312,9 +316,14 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     role = models.CharField(
         _("role"), max_length=16, choices=MembershipRole.choices, default=MembershipRole.MEMBER
     )
@@ -366,7 +375,10 @@ class Invitation(models.Model):
     """An invitation by email; the link carries a signed, expiring random code."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email address"))
     role = models.CharField(
@@ -380,7 +392,12 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
@@ -424,9 +441,14 @@ class JoinRequestStatus(models.TextChoices):
 
 class JoinRequest(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="join_requests"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+        verbose_name=_("organisation"),
     )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="join_requests", verbose_name=_("person")
+    )
     message = models.TextField(_("message"), max_length=1000, blank=True)
     status = models.CharField(
         _("status"),
@@ -437,7 +459,12 @@ class JoinRequest(models.Model):
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
 
     class Meta:
@@ -462,15 +489,20 @@ class DomainVerification(models.Model):
     MAX_ATTEMPTS = 5
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="domain_verifications"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="domain_verifications",
+        verbose_name=_("organisation"),
     )
     email = models.EmailField(_("email address"))
     code_hash = models.CharField(max_length=128)
-    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    confirmed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("confirmed at"))
 
     class Meta:
         verbose_name = _("domain verification")

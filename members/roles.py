@@ -100,6 +100,12 @@ def is_facilitator(user: User | Any | None) -> bool:
     return _holds(user, FACILITATE_PERMISSION)
 
 
+def may_enter_admin(user: User | Any | None) -> bool:
+    """Who the admin lets in (editors, facilitators, superusers: active staff); the footer's
+    "Redactie" link shows to them only. A second factor is asked for inside the admin."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
 def require_editor(user: User | Any | None) -> None:
     """Services call this before they change editor-only state."""
     if not is_editor(user):

@@ -45,6 +45,7 @@ from members.models import (
     OrganisationStatus,
     Profile,
     User,
+    VerificationMethod,
 )
 from members.roles import ADMIN_ROLES, organisation_admins
 
@@ -308,7 +309,9 @@ def _locked_organisation(organisation: Organisation) -> None:
     )
 
 
-def _mark_verified(organisation: Organisation, *, by: User | None, method: str) -> Organisation:
+def _mark_verified(
+    organisation: Organisation, *, by: User | None, method: VerificationMethod
+) -> Organisation:
     organisation.status = OrganisationStatus.VERIFIED
     organisation.verified_at = timezone.now()
     organisation.verification_method = method
@@ -316,7 +319,7 @@ def _mark_verified(organisation: Organisation, *, by: User | None, method: str) 
     organisation.save(
         update_fields=["status", "verified_at", "verification_method", "status_reason"]
     )
-    audit_record(actor=by, action="organisation.verify", target=organisation, reason=method)
+    audit_record(actor=by, action="organisation.verify", target=organisation, reason=method.label)
     _notify_admins(
         organisation,
         "members/email/organisation_verified",
@@ -336,7 +339,7 @@ def organisation_verify(*, organisation: Organisation, by: User) -> Organisation
             _("Only an organisation that waits for verification can be verified."),
             code="not_pending",
         )
-    return _mark_verified(organisation, by=by, method="editor")
+    return _mark_verified(organisation, by=by, method=VerificationMethod.EDITOR)
 
 
 @transaction.atomic
@@ -499,7 +502,7 @@ def identity_change_approve(
     update_fields = ["name", "website"]
     if organisation.verified_at is not None:
         organisation.verified_at = timezone.now()
-        organisation.verification_method = "editor"
+        organisation.verification_method = VerificationMethod.EDITOR
         update_fields += ["verified_at", "verification_method"]
     organisation.save(update_fields=update_fields)
     change.status = IdentityChangeStatus.APPROVED
@@ -673,7 +676,7 @@ def domain_verification_confirm(*, organisation: Organisation, by: User, code: s
         return False
     verification.confirmed_at = timezone.now()
     verification.save(update_fields=["attempts", "confirmed_at"])
-    _mark_verified(organisation, by=by, method="domain")
+    _mark_verified(organisation, by=by, method=VerificationMethod.DOMAIN)
     return True
 
 
@@ -970,7 +973,12 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
     target.role = role
     target.save(update_fields=["role"])
     _revoke_what_the_new_role_cannot_grant(target, previous)
-    audit_record(actor=by, action="membership.role", target=target, reason=f"{previous} → {role}")
+    audit_record(
+        actor=by,
+        action="membership.role",
+        target=target,
+        reason=(MembershipRole(previous).label, MembershipRole(role).label),
+    )
     return target
 
 
@@ -978,6 +986,18 @@ def membership_change_role(*, membership: Membership, by: User, role: str) -> Me
 def membership_remove(*, membership: Membership, by: User) -> None:
     """An admin removes a member; whatever invitations the member sent go with them."""
     memberships = _locked_memberships(membership.organisation)
+    target = _removable(memberships, membership, by)
+    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
+    target.delete()
+
+
+def membership_remove_check(*, membership: Membership, by: User) -> None:
+    """``membership_remove``'s rules without removing anyone (for its confirmation page):
+    raises the same PermissionDenied or ValidationError."""
+    _removable(list(membership.organisation.memberships.all()), membership, by)
+
+
+def _removable(memberships: list[Membership], membership: Membership, by: User) -> Membership:
     actor = next((m for m in memberships if m.user_id == by.pk), None)
     if actor is None or not roles.is_organisation_admin(by, membership.organisation):
         raise PermissionDenied(_("Only an owner or admin of the organisation may do this."))
@@ -986,14 +1006,23 @@ def membership_remove(*, membership: Membership, by: User) -> None:
         raise PermissionDenied(_("Only an owner can remove an owner."))
     if target.role == MembershipRole.OWNER and _owner_count(memberships) <= 1:
         raise ValidationError(_("An organisation needs at least one owner."))
-    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
-    target.delete()
+    return target
 
 
 @transaction.atomic
 def membership_leave(*, membership: Membership) -> None:
     """A member leaves; the invitations they sent for the organisation are withdrawn."""
-    memberships = _locked_memberships(membership.organisation)
+    target = _may_leave(_locked_memberships(membership.organisation), membership)
+    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
+    target.delete()
+
+
+def membership_leave_check(*, membership: Membership) -> None:
+    """``membership_leave``'s rules without leaving (for its confirmation page)."""
+    _may_leave(list(membership.organisation.memberships.all()), membership)
+
+
+def _may_leave(memberships: list[Membership], membership: Membership) -> Membership:
     target = next((m for m in memberships if m.pk == membership.pk), None)
     if target is None:
         # Removed by an admin while the page was open: there is nothing left to leave.
@@ -1004,8 +1033,7 @@ def membership_leave(*, membership: Membership) -> None:
         raise ValidationError(
             _("You are the only owner. Transfer ownership to someone else before you leave.")
         )
-    _revoke_invitations_sent_by(target.user_id, target.organisation_id)
-    target.delete()
+    return target
 
 
 @transaction.atomic

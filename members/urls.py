@@ -22,8 +22,18 @@ urlpatterns = [
     path(
         "organisaties/<slug:slug>/verwijderen/", views.membership_remove, name="membership_remove"
     ),
+    path(
+        "organisaties/<slug:slug>/verwijderen/zeker-weten/",
+        views.membership_remove_confirm,
+        name="membership_remove_confirm",
+    ),
     path("organisaties/<slug:slug>/eigenaar/", views.ownership_transfer, name="ownership_transfer"),
     path("organisaties/<slug:slug>/verlaten/", views.membership_leave, name="membership_leave"),
+    path(
+        "organisaties/<slug:slug>/verlaten/zeker-weten/",
+        views.membership_leave_confirm,
+        name="membership_leave_confirm",
+    ),
     path(
         "organisaties/<slug:slug>/zichtbaarheid/",
         views.membership_visibility,

@@ -10,13 +10,14 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.http import id_or_404
 from core.models import Region, Theme
 from core.ratelimit import RateLimited, ratelimit_guard
-from members import domains, queries, services
+from members import domains, queries, roles, services, waiting
 from members.adapter import PENDING_INVITATION_SESSION_KEY
 from members.forms import (
     DomainCodeForm,
@@ -48,7 +49,7 @@ from members.roles import is_active_organisation
 DIRECTORY_PAGE_SIZE = 24
 
 
-@require_GET
+@require_safe
 def organisation_list(request: HttpRequest) -> HttpResponse:
     filters = {
         "kind": request.GET.get("kind", ""),
@@ -75,7 +76,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_public_organisation(slug)
     membership = membership_of(request.user, organisation)  # type: ignore[arg-type]
@@ -91,7 +92,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
     profile = get_object_or_404(Profile.objects.select_related("user", "region"), slug=slug)
     is_own = request.user.is_authenticated and profile.user_id == request.user.pk
@@ -106,15 +107,21 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """My Breinaald: "Wacht op jou" (what waits for the member, each with its one action),
+    the member's organisations, and an editor's or facilitator's own queue. The other apps'
+    parts come from their template tags (see docs/architecture.md)."""
     user = request.user
+    memberships = list(queries.memberships_of(user))  # type: ignore[arg-type]
     return render(
         request,
         "members/dashboard.html",
         {
-            "memberships": queries.memberships_of(user),  # type: ignore[arg-type]
-            "invitations": queries.open_invitations_for(user),  # type: ignore[arg-type]
+            "memberships": memberships,
+            "member_waiting": waiting.waiting_for(user, memberships),  # type: ignore[arg-type]
+            "is_editor": roles.is_editor(user),
+            "is_facilitator": roles.is_facilitator(user),
         },
     )
 
@@ -239,7 +246,7 @@ def _constraint_message(error: Exception) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, membership = get_organisation_for_admin(request, slug)
     return _render_members_page(request, organisation, membership)
@@ -358,6 +365,38 @@ def membership_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
+def membership_remove_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Say what removing a member means before ``membership_remove`` does it."""
+    organisation, _membership = get_organisation_for_admin(request, slug)
+    form = MembershipChoiceForm(request.GET, organisation=organisation)
+    if not form.is_valid():
+        raise Http404
+    target: Membership = form.cleaned_data["membership"]
+    members_url = reverse("members:organisation_members", args=[organisation.slug])
+    try:
+        services.membership_remove_check(membership=target, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(members_url)
+    name = target.user.display_name or target.user.email
+    return render(
+        request,
+        "members/membership_remove_confirm.html",
+        {
+            "organisation": organisation,
+            "target": target,
+            "name": name,
+            "heading": _("Remove %(name)s from %(organisation)s?")
+            % {"name": name, "organisation": organisation.name},
+            "button": _("Yes, remove this member"),
+            "action_url": reverse("members:membership_remove", args=[organisation.slug]),
+            "cancel_url": members_url,
+        },
+    )
+
+
+@login_required
 @require_POST
 def ownership_transfer(request: HttpRequest, slug: str) -> HttpResponse:
     def transfer(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
@@ -365,6 +404,30 @@ def ownership_transfer(request: HttpRequest, slug: str) -> HttpResponse:
         return str(_("Ownership was transferred. You are now an admin."))
 
     return _membership_action(request, slug, transfer)
+
+
+@login_required
+@require_safe
+def membership_leave_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Say what leaving means before ``membership_leave`` does it."""
+    organisation, membership = get_organisation_for_member(request, slug)
+    try:
+        services.membership_leave_check(membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(organisation)
+    return render(
+        request,
+        "members/membership_leave_confirm.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "heading": _("Leave %(organisation)s?") % {"organisation": organisation.name},
+            "button": _("Yes, leave this organisation"),
+            "action_url": reverse("members:membership_leave", args=[organisation.slug]),
+            "cancel_url": organisation.get_absolute_url(),
+        },
+    )
 
 
 @login_required

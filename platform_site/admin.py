@@ -33,6 +33,9 @@ class SiteAdmin(admin.AdminSite):
     site_title = format_lazy("{name} · {part}", name=settings.SITE_NAME, part=_("admin"))
     index_title = _("Curate the platform")
 
+    def has_permission(self, request: HttpRequest) -> bool:
+        return roles.may_enter_admin(request.user)
+
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         # Through allauth's login, so the admin shares its rate limits and its MFA stage.
         return secure_admin_login(super().login)(request, extra_context)

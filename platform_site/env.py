@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -56,3 +57,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_email(name: str, default: str) -> str:
+    """One email address (``name@example.org``, no display name)."""
+    value = env_str(name, default).strip()
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be an email address, not {value!r}."
+        ) from None
+    return value

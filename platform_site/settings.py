@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.request_log import LOG_FORMATS, logging_config
 from platform_site.config import database_from_url, smtp_mailer_from_url
-from platform_site.env import env_bool, env_int, env_list, env_optional, env_str
+from platform_site.env import env_bool, env_email, env_int, env_list, env_optional, env_str
 from platform_site.sentry import sentry_init
 from platform_site.storage import DEFAULT_SIGNED_URL_SECONDS, s3_media_from_environment
 
@@ -355,7 +355,6 @@ ACCOUNT_CHANGE_EMAIL = True  # one address per member: changing it verifies the 
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Breinaald] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # The name an authenticator app shows next to the code; without it allauth would use
@@ -381,6 +380,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("SITE_URL must start with http:// or https://.")
 SITE_REGION = env_str("SITE_REGION", "")
+# The editors' public contact address: in the footer and the privacy and accessibility
+# statements (questions, requests to see or remove personal data, accessibility problems).
+EDITORS_EMAIL = env_email("EDITORS_EMAIL", "redactie@breinaald.localhost")
 # How many introductions one member may ask for in 24 hours.
 MATCHMAKING_DAILY_REQUEST_LIMIT = env_int("MATCHMAKING_DAILY_REQUEST_LIMIT", 5)
 # Requests to confirm that one member, and one organisation, may send to other organisations

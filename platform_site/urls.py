@@ -5,7 +5,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 
 from core import views as core_views
 from initiatives.sitemaps import sitemaps
@@ -14,7 +13,8 @@ from platform_site import views
 # admin.site is platform_site.admin.SiteAdmin: allauth's login and a second factor.
 urlpatterns = [
     # Probes for load balancers and Kubernetes: no language prefix, no session.
-    path("i18n/setlang/", set_language, name="set_language"),
+    # The language switch (core.i18n): the same page in the chosen language.
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     # Private uploads on the local disk, through a signed URL that expires (core.storage).
     path("media-private/<path:path>", core_views.private_media, name="private_media"),
@@ -29,6 +29,8 @@ urlpatterns = [
 # Dutch lives at the root; English under /en/.
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
+    path("privacy/", core_views.privacy, name="privacy"),
+    path("toegankelijkheid/", core_views.accessibility, name="accessibility"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("members.urls")),

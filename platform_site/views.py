@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from curation import queries as curation_queries
 from initiatives import queries as initiative_queries
@@ -16,7 +16,7 @@ from matchmaking import queries as matchmaking_queries
 from stamp.models import Claim
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "featured_items": curation_queries.featured_items(limit=6),

@@ -4,13 +4,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ask_for_reason
+from core.admin import ReasonForm, ask_for_reason
 from stamp import services
 from stamp.models import Charter, Claim, ClaimEvent, StampSettings
 
@@ -30,7 +33,17 @@ class StampSettingsAdmin(admin.ModelAdmin):
 class CharterAdmin(admin.ModelAdmin):
     list_display = ("title", "version", "published_at", "published_by", "created_at")
     list_display_links = ("title",)
-    fields = ("title", "summary", "body", "version", "published_at", "published_by")
+    fields = (
+        "title",
+        "summary",
+        "body",
+        "title_en",
+        "summary_en",
+        "body_en",
+        "version",
+        "published_at",
+        "published_by",
+    )
     readonly_fields = ("version", "published_at", "published_by")
     actions = ["publish"]
 
@@ -130,6 +143,88 @@ class ClaimAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/revoke/",
+                self.admin_site.admin_view(self.revoke_view),
+                name=f"{opts.app_label}_{opts.model_name}_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        claim = self.get_object(request, unquote(object_id))
+        can_revoke = (
+            claim is not None and claim.is_open and self.has_change_permission(request, claim)
+        )
+        # Every field is read-only: editors act through the buttons, not by saving the form.
+        context = {
+            **(extra_context or {}),
+            "can_revoke": can_revoke,
+            "show_save": False,
+            "show_save_and_continue": False,
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def revoke_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The claim page's own "revoke" button: the reason first, then the same service as
+        the list action (``stamp_revoke``, which checks that the user is an editor)."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404
+        if not self.has_change_permission(request, claim):
+            raise PermissionDenied
+        opts = self.model._meta
+        change_url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[claim.pk],
+            current_app=self.admin_site.name,
+        )
+        form = ReasonForm(
+            request.POST if request.method == "POST" else None,
+            help_text=str(
+                _("Recorded in the history and shown publicly on the verification page.")
+            ),
+        )
+        if form.is_valid():
+            try:
+                services.stamp_revoke(
+                    claim=claim,
+                    by=request.user,  # type: ignore[arg-type]
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                self.message_user(
+                    request,
+                    _("The stamp of %(organisation)s is revoked.")
+                    % {"organisation": claim.organisation},
+                    level=messages.SUCCESS,
+                )
+                return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/reason_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Revoke the stamp"),
+                "opts": opts,
+                "original": claim,
+                "objects": [claim],
+                "form": form,
+            },
+            status=400 if request.method == "POST" else 200,
+        )
 
     def _with_reason(
         self,

@@ -50,11 +50,60 @@ Het stempel zegt dat je deze uitgangspunten onderschrijft, niet dat een ander je
 heeft beoordeeld. Iedereen kan controleren of een organisatie het stempel draagt. Wie het
 misbruikt, kan het kwijtraken.
 """
+CHARTER_TITLE_EN = "Principles of the stamp"
+CHARTER_SUMMARY_EN = (
+    "The stamp belongs to nobody and to everybody. Every organisation that is comfortable "
+    "with these principles and contributes to social innovation may carry it."
+)
+CHARTER_BODY_EN = """\
+We have no logo but a stamp. It belongs to no organisation: it belongs to nobody and to
+everybody. Ego-free, because that is the only way it keeps flowing. Whoever carries the
+stamp promises the following.
+
+## 1. We share what we know
+
+We do not keep knowledge about what works (and what does not) to ourselves. We describe
+how we tackled a problem, so that others can benefit from it. Even when that is
+uncomfortable, for example because we work with parties that are also competitors.
+
+## 2. We work across sectors
+
+Societal problems do not respect the boundaries between a municipality's departments and
+between sectors. We seek out the parties that are needed: the municipality, housing
+corporations, energy companies, social entrepreneurs, businesses, civil-society
+organisations and residents, and we treat each other as equals.
+
+## 3. The problem comes before the logo
+
+We work on the solution, not on our own name. Whoever contributes belongs; whoever took
+the initiative does not claim the result for themselves.
+
+## 4. We celebrate what succeeds
+
+When a coalition solves a problem, we show it. We celebrate success together, and we make
+visible who contributed, including those who did not know they were social innovators.
+
+## 5. The stamp is not a quality mark
+
+The stamp says that you subscribe to these principles, not that someone else has assessed
+your work. Anyone can check whether an organisation carries the stamp. Whoever misuses it
+can lose it.
+"""
+ENGLISH = {
+    "title_en": CHARTER_TITLE_EN,
+    "summary_en": CHARTER_SUMMARY_EN,
+    "body_en": CHARTER_BODY_EN,
+}
 
 
 def _seed_charter() -> tuple[Charter | None, str]:
     charter = Charter.objects.current()
     if charter is not None:
+        if charter.title == CHARTER_TITLE and not charter.has_english:
+            # A demo database seeded before the charter had an English text gets it now
+            # (demo data only: a real published version stays exactly as it was).
+            Charter.objects.filter(pk=charter.pk).update(**ENGLISH)
+            return charter, "charter already published, English text added"
         return charter, "charter already published"
     editor = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
     if editor is None:
@@ -62,7 +111,7 @@ def _seed_charter() -> tuple[Charter | None, str]:
     draft, _created = Charter.objects.get_or_create(
         title=CHARTER_TITLE,
         published_at__isnull=True,
-        defaults={"summary": CHARTER_SUMMARY, "body": CHARTER_BODY},
+        defaults={"summary": CHARTER_SUMMARY, "body": CHARTER_BODY, **ENGLISH},
     )
     return charter_publish(charter=draft, by=editor), "charter published"
 

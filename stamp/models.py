@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, override
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from core.emails import absolute_url
@@ -53,6 +54,15 @@ class Charter(models.Model):
     body = models.TextField(
         _("text"), help_text=_("Markdown: **bold**, *italic*, lists and links.")
     )
+    # The English translation, shown on the English pages; a version without one shows
+    # its Dutch text there too. It is frozen with the rest when the version is published.
+    title_en = models.CharField(_("title in English"), max_length=150, blank=True)
+    summary_en = models.TextField(_("summary in English"), max_length=500, blank=True)
+    body_en = models.TextField(
+        _("text in English"),
+        blank=True,
+        help_text=_("Markdown, like the Dutch text. Empty: the English pages show the Dutch."),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -90,6 +100,36 @@ class Charter(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def has_english(self) -> bool:
+        return bool(self.title_en and self.summary_en and self.body_en)
+
+    def clean(self) -> None:
+        english = (self.title_en, self.summary_en, self.body_en)
+        if any(english) and not all(english):
+            raise ValidationError(
+                _("Write the title, summary and text in English, or leave all three empty.")
+            )
+
+    def _in_active_language(self, dutch: str, english: str) -> str:
+        # One language per version: the whole English text, or the Dutch one.
+        if (get_language() or "nl").startswith("en") and self.has_english:
+            return english
+        return dutch
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language (Dutch when no English was written)."""
+        return self._in_active_language(self.title, self.title_en)
+
+    @property
+    def local_summary(self) -> str:
+        return self._in_active_language(self.summary, self.summary_en)
+
+    @property
+    def local_body(self) -> str:
+        return self._in_active_language(self.body, self.body_en)
 
 
 class StampSettings(models.Model):
@@ -431,7 +471,9 @@ class ClaimEvent(models.Model):
         CONFIRMED = "confirmed", _("Confirmed a new charter")
         LAPSED = "lapsed", _("Lapsed")
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="events")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="events", verbose_name=_("claim")
+    )
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     from_status = models.CharField(
         _("from"), max_length=16, choices=ClaimStatus.choices, blank=True

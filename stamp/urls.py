@@ -16,6 +16,11 @@ urlpatterns = [
     path("organisatie/<slug:slug>/", views.manage, name="manage"),
     path("organisatie/<slug:slug>/dragen/", views.claim, name="claim"),
     path("organisatie/<slug:slug>/terugtrekken/", views.withdraw, name="withdraw"),
+    path(
+        "organisatie/<slug:slug>/terugtrekken/zeker-weten/",
+        views.withdraw_confirm,
+        name="withdraw_confirm",
+    ),
     path("organisatie/<slug:slug>/bevestigen/", views.confirm, name="confirm"),
     path("openbadges/uitgever.json", views.ob_issuer, name="ob_issuer"),
     path("openbadges/stempel.json", views.ob_badge_class, name="ob_badge_class"),

@@ -12,11 +12,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.emails import absolute_url
 from core.models import Region
@@ -36,7 +37,7 @@ BADGE_MAX_AGE = 300  # seconds: a revocation shows on other sites within five mi
 # ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def index(request: HttpRequest) -> HttpResponse:
     administered: list[Organisation] = []
     if request.user.is_authenticated:
@@ -56,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def carrier_list(request: HttpRequest) -> HttpResponse:
     filters = {"kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")}
     claims = (
@@ -84,7 +85,7 @@ def carrier_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def charter_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -93,7 +94,7 @@ def charter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def charter_detail(request: HttpRequest, version: int) -> HttpResponse:
     charter = get_object_or_404(Charter.objects.published(), version=version)
     current = Charter.objects.current()
@@ -111,10 +112,21 @@ def _claim_by_code(code: str) -> Claim:
     )
 
 
-@require_GET
+# What the verification page can be asked for (``Accept``): the page, or its assertion.
+VERIFY_TYPES = ["text/html", openbadges.CONTENT_TYPE, "application/json"]
+
+
+@require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     claim = _claim_by_code(code)
     now = timezone.now()
+    issued = openbadges.is_issued(claim)
+    if issued and request.get_preferred_type(VERIFY_TYPES) in VERIFY_TYPES[1:]:
+        # A badge validator or backpack asking for the machine-readable form gets the
+        # Open Badges assertion (the same document as its own address), at this address.
+        response = _json_ld(openbadges.assertion(claim, now), max_age=_max_age(claim, now))
+        patch_vary_headers(response, ["Accept"])
+        return response
     status = claim.effective_status(now)
     response = render(
         request,
@@ -126,6 +138,10 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
             "ended_at": claim.ended_at(now),
             "reason": claim.public_reason(now),
             "organisation_is_public": claim.organisation.is_public,
+            # The assertion's own address (its "id"), the same in every language.
+            "assertion_url": (
+                openbadges.stable_url("stamp:ob_assertion", code=claim.code) if issued else ""
+            ),
             "events": claim.events.exclude(action="confirmation_requested").select_related(
                 "charter"
             ),
@@ -134,6 +150,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     if status != PublicStatus.ACTIVE:
         # Ended claims stay verifiable, but search engines need not list them.
         response.headers["X-Robots-Tag"] = "noindex"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 
@@ -185,17 +202,17 @@ def _svg(drawing: badge.BadgeDrawing) -> str:
     )
 
 
-@require_GET
+@require_safe
 def badge_svg(request: HttpRequest, code: str) -> HttpResponse:
     return _badge_response(request, code, "svg")
 
 
-@require_GET
+@require_safe
 def badge_png(request: HttpRequest, code: str) -> HttpResponse:
     return _badge_response(request, code, "png")
 
 
-@require_GET
+@require_safe
 def image(request: HttpRequest) -> HttpResponse:
     """The plain stamp of the site: the image of the Open Badges BadgeClass."""
     response = HttpResponse(_svg(badge.layout(None)), content_type="image/svg+xml; charset=utf-8")
@@ -268,7 +285,7 @@ def _frozen_message(organisation: Organisation) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_stamp(request, slug)
     return render(
@@ -317,13 +334,37 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "stamp/manage.html", context, status=400)
 
 
-@login_required
-@require_POST
-def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+def _open_claim_for_manager(request: HttpRequest, slug: str) -> tuple[Organisation, Claim]:
     organisation = _require_manager(request, slug)
     open_claim = organisation.stamp_claims.select_related("organisation").open().first()
     if open_claim is None:
         raise Http404
+    return organisation, open_claim
+
+
+@login_required
+@require_safe
+def withdraw_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Say what giving back the stamp means before ``withdraw`` does it."""
+    organisation, open_claim = _open_claim_for_manager(request, slug)
+    return render(
+        request,
+        "stamp/withdraw_confirm.html",
+        {
+            "organisation": organisation,
+            "claim": open_claim,
+            "heading": _("Give back the stamp?"),
+            "button": _("Yes, give back the stamp"),
+            "action_url": reverse("stamp:withdraw", args=[organisation.slug]),
+            "cancel_url": reverse("stamp:manage", args=[organisation.slug]),
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, open_claim = _open_claim_for_manager(request, slug)
     try:
         services.stamp_withdraw(claim=open_claim, by=request.user)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -377,12 +418,12 @@ def _json_ld(data: dict[str, Any], max_age: int = BADGE_MAX_AGE) -> HttpResponse
     return response
 
 
-@require_GET
+@require_safe
 def ob_issuer(request: HttpRequest) -> HttpResponse:
     return _json_ld(openbadges.issuer_profile())
 
 
-@require_GET
+@require_safe
 def ob_badge_class(request: HttpRequest) -> HttpResponse:
     charter = Charter.objects.current()
     if charter is None:
@@ -390,7 +431,7 @@ def ob_badge_class(request: HttpRequest) -> HttpResponse:
     return _json_ld(openbadges.badge_class(charter))
 
 
-@require_GET
+@require_safe
 def ob_assertion(request: HttpRequest, code: str) -> HttpResponse:
     found = _claim_by_code(code)
     if not openbadges.is_issued(found):
@@ -399,7 +440,7 @@ def ob_assertion(request: HttpRequest, code: str) -> HttpResponse:
     return _json_ld(openbadges.assertion(found, now), max_age=_max_age(found, now))
 
 
-@require_GET
+@require_safe
 def ob_revocations(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     revoked = (

@@ -37,6 +37,15 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _dutch_after_each_test() -> Iterator[None]:
+    """A request to an /en/ page leaves English active in the thread; the next test in the
+    same worker would then reverse() English addresses. Every test starts and ends in Dutch."""
+    translation.activate("nl")
+    yield
+    translation.activate("nl")
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 

@@ -1,20 +1,47 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 from django import template
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from core.images import rendition_for
 from core.markdown import render_markdown
+from core.numbers import format_number, format_quantity
+from core.timewords import waiting_since
 
 register = template.Library()
+
+
+@register.filter(name="waiting_since")
+def waiting_since_filter(value: datetime | None) -> str:
+    """``{{ introduction.created_at|waiting_since }}``: "since today", "for 3 days"."""
+    return waiting_since(value)
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     """``{{ organisation.description|markdown }}``: sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter(name="datetime_attr")
+def datetime_attr(value: datetime | date | None) -> str:
+    """``<time datetime="{{ event.created_at|datetime_attr }}">``: a valid machine-readable time.
+
+    Django's ``|date:"c"`` writes microseconds, which HTML does not allow (at most three
+    digits of a second); this writes whole seconds in the current time zone, or a date."""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
 
 
 @register.simple_tag
@@ -36,3 +63,15 @@ def image(
         alt,
         format_html(' class="{}"', css_class) if css_class else "",
     )
+
+
+@register.filter(name="number")
+def number_filter(value: Any) -> str:
+    """``{{ page.total|number }}``: 1.350 in Dutch, 1,350 in English."""
+    return format_number(value)
+
+
+@register.filter(name="quantity")
+def quantity_filter(value: Any, unit: str = "") -> str:
+    """``{{ figure.number|quantity:figure.unit }}``: € 25.000, 1.350 ton."""
+    return format_quantity(value, unit)

@@ -91,7 +91,12 @@ class Challenge(Publishable):
         help_text=_("For people who cannot see the picture."),
     )
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     search_vector = models.GeneratedField(
         expression=search_vector(("title", "A"), ("summary", "B"), ("search_text", "C")),

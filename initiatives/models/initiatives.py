@@ -88,7 +88,12 @@ class Initiative(Publishable):
         help_text=_("For people who cannot see the picture."),
     )
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     search_vector = models.GeneratedField(
         expression=search_vector(("title", "A"), ("tagline", "B"), ("search_text", "C")),
@@ -161,20 +166,36 @@ class InitiativePartner(models.Model):
     """An organisation in an initiative's coalition; public only once that organisation confirms."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="partnerships"
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("initiative"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="initiative_partnerships"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="initiative_partnerships",
+        verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=32, choices=PartnerRole.choices)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
     added_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("partner")
@@ -263,7 +284,9 @@ class ChallengeLink(models.Model):
 
 
 class InitiativeImage(models.Model):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="images")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="images", verbose_name=_("initiative")
+    )
     image = models.ImageField(_("picture"), upload_to="gallery/%Y/")
     caption = models.CharField(
         _("caption"), max_length=200, help_text=_("What the picture shows, for everyone.")
@@ -283,7 +306,10 @@ class ImpactFigure(models.Model):
     """A result in numbers, e.g. "huurwoningen nul-op-de-meter: 450"."""
 
     initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="impact_figures"
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="impact_figures",
+        verbose_name=_("initiative"),
     )
     label = models.CharField(_("what was counted"), max_length=120)
     number = models.DecimalField(_("number"), max_digits=14, decimal_places=2)
@@ -302,14 +328,21 @@ class ImpactFigure(models.Model):
 class InitiativeUpdate(models.Model):
     """One entry on an initiative's timeline."""
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="updates", verbose_name=_("initiative")
+    )
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
     happened_on = models.DateField(_("date"))
     author = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("author"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("update")

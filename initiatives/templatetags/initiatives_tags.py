@@ -8,7 +8,9 @@ from django import template
 from django.db.models.fields.files import FieldFile
 
 from core.images import rendition_for
-from initiatives import queries
+from core.waiting import WaitingItem
+from initiatives import queries, waiting
+from initiatives.models import PublicationStatus
 from members.models import Organisation
 
 register = template.Library()
@@ -37,3 +39,28 @@ def cover_url(context: template.Context, field_file: FieldFile | None) -> str:
     if found is None:
         return ""
     return absolute_url(context, found[0])
+
+
+@register.simple_tag(takes_context=True)
+def initiatives_waiting(context: template.Context) -> list[WaitingItem]:
+    """``{% initiatives_waiting as items %}``: what waits for the member (``/mijn/``)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return waiting.waiting_for(user)
+
+
+@register.simple_tag
+def typical_review_time() -> str:
+    """How long the editors' review usually takes, in one sentence (cached for an hour)."""
+    return waiting.review_time().describe()
+
+
+@register.simple_tag
+def editors_reason(item: Any) -> str:
+    """What the editors said when they sent ``item`` back ("" for anything else): one
+    query, only for a draft that was submitted before."""
+    if item.publication_status != PublicationStatus.DRAFT or item.submitted_at is None:
+        return ""
+    reasons = waiting.rejection_reasons([item])
+    return reasons.get((f"{item._meta.model_name}.reject", str(item.pk)), "")

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.http import page_number
 from core.models import Region, Theme
@@ -32,7 +32,7 @@ def _list_context(request: HttpRequest, page: queries.Page, filters: Any) -> dic
     }
 
 
-@require_GET
+@require_safe
 def initiative_list(request: HttpRequest) -> HttpResponse:
     filters = queries.ListFilters.from_query(request.GET, stages=InitiativeStage.values)
     page = queries.initiative_list(filters)
@@ -41,14 +41,14 @@ def initiative_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def challenge_list(request: HttpRequest) -> HttpResponse:
     filters = queries.ListFilters.from_query(request.GET, stages=ChallengeStatus.values)
     page = queries.challenge_list(filters)
     return render(request, "initiatives/challenge_list.html", _list_context(request, page, filters))
 
 
-@require_GET
+@require_safe
 def story_list(request: HttpRequest) -> HttpResponse:
     filters = queries.ListFilters.from_query(request.GET, stages=[])
     page = queries.story_list(filters)
@@ -82,7 +82,7 @@ def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
     }
 
 
-@require_GET
+@require_safe
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     initiative = queries.initiative_detail(slug, _viewer(request))
     _check_visible(request, initiative)
@@ -93,7 +93,7 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     challenge = queries.challenge_detail(slug, _viewer(request))
     _check_visible(request, challenge)
@@ -104,7 +104,7 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     story = queries.story_detail(slug, _viewer(request))
     _check_visible(request, story)
@@ -113,7 +113,7 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     theme = get_object_or_404(Theme, slug=slug)
     return render(
@@ -123,7 +123,7 @@ def theme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     region = get_object_or_404(Region, slug=slug)
     return render(
@@ -133,7 +133,7 @@ def region_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "")
     kind = request.GET.get("soort", "")
@@ -156,7 +156,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def workspace(request: HttpRequest) -> HttpResponse:
     return render(
         request,

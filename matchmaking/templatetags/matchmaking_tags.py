@@ -10,8 +10,9 @@ from typing import Any
 
 from django import template
 
+from core.waiting import WaitingItem
 from initiatives.models import Challenge, Initiative
-from matchmaking import queries
+from matchmaking import permissions, queries, suggestions, waiting
 from members import roles
 from members.models import Membership, Organisation
 from members.roles import ACTIVE_STATUSES, ADMIN_ROLES
@@ -70,4 +71,39 @@ def organisation_matchmaking(context: dict[str, Any], organisation: Organisation
         "may_ask": _takes_requests(organisation)
         and _member_of_another_organisation(memberships, organisation),
         "is_admin": memberships.get(organisation.pk) in ADMIN_ROLES,
+    }
+
+
+@register.simple_tag(takes_context=True)
+def matchmaking_waiting(context: dict[str, Any]) -> list[WaitingItem]:
+    """``{% matchmaking_waiting as items %}``: introductions to answer or in progress and
+    unread notifications, for ``/mijn/``."""
+    user = context["request"].user
+    if not user.is_authenticated:
+        return []
+    return waiting.waiting_for(user)
+
+
+@register.simple_tag(takes_context=True)
+def facilitator_queue(context: dict[str, Any]) -> waiting.FacilitatorQueue | None:
+    """``{% facilitator_queue as queue %}``: open introductions, for facilitators only."""
+    if not roles.is_facilitator(context["request"].user):
+        return None
+    return waiting.facilitator_queue()
+
+
+CONCEPT_SUGGESTIONS = 5
+
+
+@register.inclusion_tag("matchmaking/includes/concept_suggestions.html", takes_context=True)
+def concept_suggestions(context: dict[str, Any], challenge: Challenge) -> dict[str, Any]:
+    """Who could help, shown privately on a challenge that is not published yet: only to
+    the admins of the problem owner, so they need not wait for the editors to see it. The
+    public, other organisations and facilitators see suggestions once it is published."""
+    if not permissions.can_see_concept_suggestions(context["request"].user, challenge):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "item": challenge,
+        "suggestions": suggestions.for_challenge(challenge, limit=CONCEPT_SUGGESTIONS),
     }

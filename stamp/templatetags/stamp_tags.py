@@ -4,7 +4,9 @@ from typing import Any
 
 from django import template
 
+from core.waiting import WaitingItem
 from members.models import Membership, Organisation
+from stamp import waiting
 from stamp.models import Claim
 
 register = template.Library()
@@ -24,3 +26,28 @@ def organisation_stamp(
         "is_admin": membership is not None and membership.is_admin,
         "SITE_NAME": context.get("SITE_NAME", ""),
     }
+
+
+@register.inclusion_tag("stamp/includes/stamp_status.html")
+def stamp_status(organisation: Organisation) -> dict[str, Any]:
+    """One line on the organisation's stamp as the public sees it now (its latest claim's
+    ``effective_status``), for pages of other apps: one query."""
+    claim = (
+        Claim.objects.filter(organisation=organisation)
+        .only("code", "status", "confirmation_due_at", "organisation_id")
+        .order_by("-claimed_at", "-pk")
+        .first()
+    )
+    if claim is None:
+        return {"claim": None, "status": "", "label": ""}
+    claim.organisation = organisation  # already loaded: the rule reads its status
+    return {"claim": claim, "status": claim.effective_status(), "label": claim.status_label()}
+
+
+@register.simple_tag(takes_context=True)
+def stamp_waiting(context: template.Context) -> list[WaitingItem]:
+    """``{% stamp_waiting as items %}``: a charter to confirm, a claim waiting (``/mijn/``)."""
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return waiting.waiting_for(user)

@@ -95,14 +95,15 @@ def page(browser: Any, live_server: Any, _plain_static_names: None) -> Iterator[
     context.close()
 
 
-def assert_no_axe_violations(page: Any) -> None:
-    """Run axe-core (vendored from npm, never fetched) on the current page."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core (vendored from npm, never fetched) on the current page; its violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
     )
-    violations = [
+    return [
         {
             "id": violation["id"],
             "impact": violation["impact"],
@@ -110,6 +111,11 @@ def assert_no_axe_violations(page: Any) -> None:
         }
         for violation in result["violations"]
     ]
+
+
+def assert_no_axe_violations(page: Any) -> None:
+    """Run axe-core on the current page and fail on any violation."""
+    violations = axe_violations(page)
     assert not violations, f"axe-core found violations on {page.url}:\n" + json.dumps(
         violations, indent=2
     )

@@ -138,8 +138,15 @@ def test_a_municipality_is_introduced_to_a_housing_corporation(
     # A facilitator sees it waiting on the dashboard and forwards it.
     page = log_in(browser, live_server, world["facilitator"].email)
     page.goto("/verbinders/")
+    assert "sinds vandaag" in page.content()
     assert_no_axe_violations(page)
     page.get_by_role("link", name=re.compile("Gemeente Tilburg → Woonstichting")).click()
+    # Both organisations, where each stands, and why they match, before deciding.
+    parties = page.get_by_role("region", name="De twee organisaties")
+    assert parties.get_by_role("link", name="Gemeente Tilburg").is_visible()
+    assert "Verificatie:" in parties.inner_text()
+    assert "Stempel:" in parties.inner_text()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Doorsturen", exact=True).click()
     assert "Doorgestuurd naar de organisatie." in page.content()
     assert_no_axe_violations(page)

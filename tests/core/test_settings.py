@@ -185,3 +185,15 @@ def test_the_upload_limits_agree_with_the_request_size_limit() -> None:
         "core.health.ProbeMiddleware",
         "core.middleware.RequestSizeLimitMiddleware",
     ]
+
+
+def test_the_editors_address_must_be_an_email_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platform_site.env import env_email
+
+    monkeypatch.setenv("EDITORS_EMAIL", " redactie@breinaald.example ")
+    assert env_email("EDITORS_EMAIL", "x@example.org") == "redactie@breinaald.example"
+    monkeypatch.delenv("EDITORS_EMAIL")
+    assert env_email("EDITORS_EMAIL", "x@example.org") == "x@example.org"
+    monkeypatch.setenv("EDITORS_EMAIL", "Redactie <redactie@breinaald.example>")
+    with pytest.raises(ImproperlyConfigured, match="EDITORS_EMAIL"):
+        env_email("EDITORS_EMAIL", "x@example.org")

@@ -119,7 +119,7 @@ def test_the_audit_trail_is_browsable_but_read_only_for_editors(client: Any, edi
         reverse("admin:core_auditentry_change", args=[entry.pk]), {"reason": "weg"}
     )
     entry.refresh_from_db()
-    assert entry.reason == "editor"
+    assert entry.reason == "Checked by an editor"
 
 
 def test_the_groups_exist_with_their_permissions(db: None) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from core.models import AuditEntry
 from members.models import User
 from stamp.models import Charter, Claim, ClaimEvent, ClaimStatus, StampSettings
 from tests.stamp.factories import CharterFactory, ClaimFactory
@@ -168,3 +169,58 @@ def test_drafts_are_not_published_versions(db: None) -> None:
 
     assert not draft.is_published
     assert Charter.objects.current() is None
+
+
+def test_a_claims_own_page_revokes_through_the_stamp_service(
+    editor: User, charter: Charter
+) -> None:
+    claim = ClaimFactory()
+    client = _admin(editor)
+    change_url = f"/admin/stamp/claim/{claim.pk}/change/"
+    revoke_url = f"/admin/stamp/claim/{claim.pk}/revoke/"
+
+    page = client.get(change_url)
+    form = client.get(revoke_url)
+    without_reason = client.post(revoke_url, {"reason": "  "})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.ACTIVE
+    done = client.post(revoke_url, {"reason": "Gebruikte het stempel als keurmerk."})
+
+    assert revoke_url in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()  # read-only: act through the buttons
+    assert form.status_code == 200
+    assert 'name="reason"' in form.content.decode()
+    assert 'name="action"' not in form.content.decode()  # not the change list's form
+    assert without_reason.status_code == 400
+    assert without_reason.context["form"].errors["reason"]
+    assert done.status_code == 302
+    assert done["Location"] == change_url
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.REVOKED
+    assert claim.status_reason == "Gebruikte het stempel als keurmerk."
+    assert claim.events.last().by == editor
+    assert AuditEntry.objects.filter(action="stamp.revoke", actor=editor).count() == 1
+    # Nothing left to revoke: no button, and the service refuses a second time.
+    assert revoke_url not in client.get(change_url).content.decode()
+    again = client.post(revoke_url, {"reason": "Nog eens."})
+    assert again.status_code == 400
+    assert again.context["form"].non_field_errors()
+
+
+def test_staff_without_the_stamp_permission_cannot_revoke_from_the_claims_page(
+    facilitator: User, charter: Charter
+) -> None:
+    claim = ClaimFactory()
+    client = _admin(facilitator)
+
+    page = client.get(f"/admin/stamp/claim/{claim.pk}/revoke/")
+    post = client.post(f"/admin/stamp/claim/{claim.pk}/revoke/", {"reason": "Misbruik."})
+
+    assert page.status_code == 403
+    assert post.status_code == 403
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.ACTIVE
+
+
+def test_revoking_an_unknown_claim_is_not_found(editor: User, charter: Charter) -> None:
+    assert _admin(editor).get("/admin/stamp/claim/999999/revoke/").status_code == 404
