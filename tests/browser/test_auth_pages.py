@@ -137,8 +137,11 @@ def test_a_member_turns_on_two_factor_login_and_logs_in_with_a_code(page: Any) -
     page.screenshot(path="/tmp/auth-recovery-codes-phone.png", full_page=True)
     assert_no_axe_violations(page)
 
+    # At phone width the account links sit in the collapsed menu.
+    page.locator("summary.site-menu__toggle").click()
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_url(re.compile(r"/$"))
+    page.locator("summary.site-menu__toggle").click()
     assert page.get_by_role("link", name="Inloggen").is_visible()
 
     page.goto("/accounts/login/?next=/accounts/email/")
@@ -154,6 +157,7 @@ def test_a_member_turns_on_two_factor_login_and_logs_in_with_a_code(page: Any) -
     page.locator("form.auth-form").get_by_role("button", name="Inloggen").click()
 
     page.wait_for_url("**/accounts/email/")
+    page.locator("summary.site-menu__toggle").click()
     assert page.get_by_role("button", name="Uitloggen").is_visible()
     assert_fits(page, 360)
     page.screenshot(path="/tmp/auth-email-phone.png", full_page=True)

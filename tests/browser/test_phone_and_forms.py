@@ -152,7 +152,8 @@ def test_the_copy_button_copies_the_badge_snippet(new_page: Any) -> None:
     button = page.get_by_role("button", name="Copy the snippet")
     assert button.is_visible()
     button.click()
-    assert page.get_by_role("button", name="Copied").is_visible()
+    # The script answers after the clipboard's promise: wait for it, do not sample once.
+    page.get_by_role("button", name="Copied").wait_for(state="visible")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#id_snippet").input_value()
     assert claim.code in copied

@@ -128,7 +128,7 @@ def test_nothing_waits_for_a_new_member(client: Client, member: User) -> None:
     response = _login(client, member).get(DASHBOARD)
 
     assert _kinds(response) == []
-    assert "Nothing waits for you right now." in response.text
+    assert "Er wacht nu niets op je." in response.text
     assert reverse("members:organisation_create") in response.text
 
 
@@ -169,7 +169,7 @@ def test_everything_that_waits_shows_with_its_one_action(
         url = item.action_url if item.kind != "invitation" else item.action_url.split(":")[0]
         assert f'href="{url}' in page
     assert "Reden 0" in page
-    assert "Nothing waits for you right now." not in response.text
+    assert "Er wacht nu niets op je." not in response.text
 
 
 def test_what_waits_is_only_the_members_own(
