@@ -20,3 +20,15 @@ TEST_ENVIRONMENT = {
 
 for name, value in TEST_ENVIRONMENT.items():
     os.environ.setdefault(name, value)
+
+# Parallel workers (pytest -n) must not share a Redis database: every test empties the cache
+# (FLUSHDB), which would wipe another worker's rate-limit counters mid-test. Worker N uses the
+# configured database number + N.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(os.environ["REDIS_URL"])
+    _base = int(_parts.path.strip("/") or 0)
+    _database = (_base + int(_worker[2:])) % 16
+    os.environ["REDIS_URL"] = urlunsplit(_parts._replace(path=f"/{_database}"))

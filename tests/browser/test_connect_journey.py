@@ -121,6 +121,9 @@ def test_a_municipality_is_introduced_to_a_housing_corporation(
     assert "is een woningcorporatie, een soort organisatie waar dit vraagstuk om vraagt" in reasons
     assert "dezelfde regio" in reasons
     assert "gedeelde thema's: wonen" in reasons
+    # Words, not a score.
+    assert first.locator(".badge").inner_text().lower() == "sterke match"
+    assert "score" not in page.locator("main").inner_text().lower()
     assert_no_axe_violations(page)
 
     # She asks to be introduced.
