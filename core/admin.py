@@ -1,6 +1,6 @@
 from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.apps import apps
@@ -22,8 +22,16 @@ from core.forms import ProcessedImageField
 from core.images import delete_image, make_renditions
 from core.models import AUDIT_ACTION_LABELS, AuditEntry, Region, Theme
 
+if TYPE_CHECKING:
+    # What the mixins are mixed into, so that their ``super()`` calls are checked (an inline
+    # with ImageUploadAdminMixin never reaches its ModelAdmin-only save and delete hooks).
+    _AdminBase = admin.options.BaseModelAdmin[Any]
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _AdminBase = _ModelAdminBase = object
 
-class AccessibleAdminMixin:
+
+class AccessibleAdminMixin(_AdminBase):
     """Form fields that Django's admin draws without a ``<label>`` still have a name.
 
     Cells of tabular inlines and of a change list's editable columns, and a file input under
@@ -34,16 +42,17 @@ class AccessibleAdminMixin:
     def formfield_for_dbfield(
         self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> forms.Field | None:
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if formfield is not None:
             # Inside a RelatedFieldWidgetWrapper, the input is the wrapped widget.
-            widget = getattr(formfield.widget, "widget", formfield.widget)
+            widget: forms.Widget = formfield.widget
+            widget = getattr(widget, "widget", widget)
             label = formfield.label or capfirst(db_field.verbose_name)
             widget.attrs.setdefault("aria-label", str(label))
         return formfield
 
 
-class ImageUploadAdminMixin(AccessibleAdminMixin):
+class ImageUploadAdminMixin(AccessibleAdminMixin, _ModelAdminBase):
     """Images uploaded in the admin take the site's one road (``core.images``): decoded,
     capped, stripped of EXIF, re-encoded under a random name, with their renditions.
 
@@ -65,20 +74,21 @@ class ImageUploadAdminMixin(AccessibleAdminMixin):
                     f"{db_field.model.__name__}.{db_field.name}."
                 )
             kwargs["form_class"] = partial(ProcessedImageField, kind=kind)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool
     ) -> None:
-        super().save_model(request, obj, form, change)  # type: ignore[misc]
+        super().save_model(request, obj, form, change)
         store_image_renditions(form)
 
     def save_formset(
         self, request: HttpRequest, form: forms.ModelForm, formset: BaseFormSet, change: bool
     ) -> None:
-        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        super().save_formset(request, form, formset, change)
+        deleted = formset.deleted_forms  # none unless the inline can delete
         for inline_form in formset.forms:
-            if formset.can_delete and formset._should_delete_form(inline_form):  # type: ignore[attr-defined]
+            if inline_form in deleted:
                 _delete_on_commit(
                     [
                         (stored, field.kind)
@@ -92,12 +102,12 @@ class ImageUploadAdminMixin(AccessibleAdminMixin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         files = _stored_images(obj, self.image_kinds)
-        super().delete_model(request, obj)  # type: ignore[misc]
+        super().delete_model(request, obj)
         _delete_on_commit(files)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         files = [pair for obj in queryset for pair in _stored_images(obj, self.image_kinds)]
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
         _delete_on_commit(files)
 
 
@@ -115,7 +125,7 @@ def store_image_renditions(form: forms.BaseForm) -> None:
             make_renditions(new, field.kind)
         old_name = getattr(form.initial.get(name), "name", "") or ""
         if old_name and old_name != (new.name or ""):
-            old = FieldFile(instance, instance._meta.get_field(name), old_name)  # type: ignore[arg-type]
+            old = FieldFile(instance, instance._meta.get_field(name), old_name)
             _delete_on_commit([(old, field.kind)])
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from core.models import REASON_CHANGE_ARROW, AuditEntry
+
+if TYPE_CHECKING:
+    from members.models import User
 
 
 def _untranslated(text: str | Promise) -> str:
@@ -24,7 +28,7 @@ def _untranslated(text: str | Promise) -> str:
 
 def audit_record(
     *,
-    actor: models.Model | None,
+    actor: User | None,
     action: str,
     target: models.Model,
     reason: str | Promise | Sequence[Promise] = "",

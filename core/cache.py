@@ -19,6 +19,7 @@ while it stays away (with the number of failed calls), one when it is back.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -129,7 +130,9 @@ class ResilientRedisCache(RedisCache):
         self._strict = bool(options.pop("STRICT", False))
         self._retry_after = float(options.pop("RETRY_AFTER", RETRY_AFTER_SECONDS))
         super().__init__(server, {**params, "OPTIONS": options})
-        self._health = _health_of(self._servers)
+        # The same split as Django's RedisCache, which keeps its list private.
+        servers = re.split("[;,]", server) if isinstance(server, str) else server
+        self._health = _health_of(servers)
 
     def _guard(self, miss: Callable[[], T], call: Callable[..., T], *args: Any) -> T:
         health = self._health
@@ -188,8 +191,8 @@ class ResilientRedisCache(RedisCache):
     def delete_many(self, keys: Any, version: int | None = None) -> None:
         self._guard(lambda: None, super().delete_many, keys, version)
 
-    def clear(self) -> bool:
-        return self._guard(lambda: False, super().clear)
+    def clear(self) -> None:
+        self._guard(lambda: None, super().clear)
 
 
 def reachable() -> bool:

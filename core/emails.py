@@ -1,17 +1,24 @@
-"""Templated email in the recipient's language, sent after the transaction commits."""
+"""Templated email in the recipient's language, queued after the transaction commits.
+
+``queue_email`` is the one way the site sends mail: the web process renders the message and,
+once the transaction commits, enqueues ``core.tasks.send_email``; the task worker
+(``manage.py db_worker``) hands it to the mail server. allauth's emails take the same road
+(``members.adapter.AccountAdapter.send_mail``)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Unpack
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core.tasks import EmailParts, send_email
 
 TEXT_LAYOUT = "email/base.txt"
 HTML_LAYOUT = "email/base.html"
@@ -65,6 +72,13 @@ def render_email(
     )
 
 
+def queue_email(**parts: Unpack[EmailParts]) -> None:
+    """Send one rendered email from the task worker, once the current transaction commits
+    (never for a rolled-back one, and never from inside the request)."""
+    if parts["to"]:
+        transaction.on_commit(partial(send_email.enqueue, **parts))
+
+
 def send_templated_email(
     *,
     template_prefix: str,
@@ -72,16 +86,11 @@ def send_templated_email(
     context: dict[str, Any],
     language: str | None = None,
 ) -> None:
-    """Queue one email for after the current transaction commits (never for a rolled-back one)."""
+    """Render ``<template_prefix>_subject.txt``/``_body.txt`` in ``language`` (the
+    recipient's) and queue the email after the current transaction commits."""
     if not to:
         return
     subject, body, html = render_email(
         template_prefix, context, language=language or settings.LANGUAGE_CODE
     )
-
-    def send() -> None:
-        message = EmailMultiAlternatives(subject, body, to=list(to))
-        message.attach_alternative(html, "text/html")
-        message.send()
-
-    transaction.on_commit(send)
+    queue_email(to=list(to), subject=subject, body=body, html=html)

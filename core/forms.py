@@ -29,7 +29,7 @@ class Form(SiteFormMixin, forms.Form):
     pass
 
 
-class ModelForm(SiteFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+class ModelForm(SiteFormMixin, forms.ModelForm):
     pass
 
 
@@ -38,6 +38,15 @@ class CheckboxList(forms.CheckboxSelectMultiple):
 
     def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
         super().__init__(attrs={"class": "checkbox-list", **(attrs or {})}, choices=choices)
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker (``<input type="date">``), which needs ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
@@ -50,7 +59,7 @@ class ThemeChoiceField(forms.ModelMultipleChoiceField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def label_from_instance(self, obj: Theme) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Theme) -> str:
         return obj.label
 
 

@@ -70,7 +70,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
     status = (OK if complete else DEGRADED) if ready else FAILING
     response = JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
     # Django logs every 5xx as an error (and Sentry would report each one); a probe asks
-    # every few seconds, and the failing check has logged its own warning above.
+    # every few seconds, and the failing check has logged its own warning above. The flag
+    # is Django's own (``django.utils.log.log_response`` reads it); the stubs leave it out.
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 

@@ -65,7 +65,8 @@ def prepare_image(upload: UploadedFile) -> ContentFile[bytes]:
                     code="too_many_pixels",
                 )
             probe.verify()  # checks the file's structure without decoding every pixel
-            image = Image.open(io.BytesIO(data))
+            # Typed as the base class: the transforms below return plain ``Image`` objects.
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
     except ValidationError:
         raise
@@ -102,12 +103,13 @@ def rendition_name(original: str, rendition: Rendition) -> str:
 
 def make_renditions(field_file: FieldFile, kind: str) -> None:
     """Write every rendition of ``kind`` for a stored image (idempotent)."""
-    if not field_file:
+    original = field_file.name
+    if not field_file or not original:
         return
     # The image's own storage (the local disk or an object store), never a path on disk.
     storage = field_file.storage
     with field_file.open("rb") as handle:
-        source = Image.open(handle)
+        source: Image.Image = Image.open(handle)
         source.load()
     source = source.convert("RGBA" if source.mode in ("RGBA", "LA", "P") else "RGB")
     for rendition in RENDITIONS[kind]:
@@ -118,7 +120,7 @@ def make_renditions(field_file: FieldFile, kind: str) -> None:
             resized = ImageOps.pad(source, size, Image.Resampling.LANCZOS, color=(255, 255, 255, 0))
         out = io.BytesIO()
         resized.save(out, "WEBP", quality=82)
-        name = rendition_name(field_file.name, rendition)
+        name = rendition_name(original, rendition)
         # Delete first: a storage never overwrites (it would pick another name instead).
         if storage.exists(name):
             storage.delete(name)
@@ -127,18 +129,20 @@ def make_renditions(field_file: FieldFile, kind: str) -> None:
 
 def delete_image(field_file: FieldFile, kind: str) -> None:
     """Remove a stored image and its renditions."""
-    if not field_file:
+    original = field_file.name
+    if not field_file or not original:
         return
     for rendition in RENDITIONS[kind]:
-        field_file.storage.delete(rendition_name(field_file.name, rendition))
-    field_file.storage.delete(field_file.name)
+        field_file.storage.delete(rendition_name(original, rendition))
+    field_file.storage.delete(original)
 
 
 def rendition_for(field_file: FieldFile, kind: str, size: str) -> tuple[str, Rendition] | None:
     """URL and dimensions of one rendition, or None when there is no image."""
-    if not field_file:
+    original = field_file.name
+    if not field_file or not original:
         return None
     for rendition in RENDITIONS[kind]:
         if rendition.name == size:
-            return field_file.storage.url(rendition_name(field_file.name, rendition)), rendition
+            return field_file.storage.url(rendition_name(original, rendition)), rendition
     raise ValueError(f"No rendition {size!r} for {kind!r}")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +33,9 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Flag set on the request when a body without a declared length went over the limit.
 OVER_LIMIT_ATTRIBUTE = "_core_body_over_limit"
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
+# The shapes Django's own ASGIHandler declares, so that it can be wrapped as it is.
+Scope = dict[str, Any]
+Message = Mapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
@@ -108,8 +109,9 @@ class RequestSizeLimitMiddleware:
                 return too_large_response()
         elif request.method in BODY_METHODS and "HTTP_TRANSFER_ENCODING" in request.META:
             # No length: the body is read as it comes, so stop reading at the limit.
-            raw = getattr(request, "environ", {}).get("wsgi.input") or request._stream  # type: ignore[attr-defined]
-            request._stream = CappedStream(raw, limit, request)  # type: ignore[attr-defined,assignment]
+            raw = getattr(request, "environ", {}).get("wsgi.input") or request._stream
+            # Django only calls read() and readline() on it; the stubs ask for a BinaryIO.
+            request._stream = CappedStream(raw, limit, request)  # type: ignore[assignment]
         response = self.get_response(request)
         if getattr(request, OVER_LIMIT_ATTRIBUTE, False):
             logger.warning("Refused an over-long body without a length for %s", request.path)

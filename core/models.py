@@ -18,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
 
+def valid_choices(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
+    """The database itself refuses a value outside the field's choices: forms are not the only
+    writers (services, commands, the admin, raw SQL)."""
+    return models.CheckConstraint(condition=models.Q(**{f"{field}__in": choices.values}), name=name)
+
+
 class Region(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -33,7 +39,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:organisation_list") + f"?region={self.slug}"
+        return reverse("members:organisation_list") + f"?regio={self.slug}"
 
 
 class Theme(TagBase):
@@ -55,7 +61,7 @@ class Theme(TagBase):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("members:organisation_list") + f"?theme={self.slug}"
+        return reverse("members:organisation_list") + f"?thema={self.slug}"
 
 
 # Joins the old and the new value of a change in an audit reason ("Member → Admin").

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
 from django.http import HttpRequest
 
 from core.cache import UNREACHABLE
@@ -94,3 +96,28 @@ def ratelimit_guard(
     if not hit(request_key(request, action), limit=limit, period=period):
         raise RateLimited(action)
     yield
+
+
+def submit_within_limit(
+    request: HttpRequest,
+    form: BaseForm,
+    action: str,
+    *,
+    limit: int,
+    period: int,
+    too_many: str,
+    service: Callable[[], object],
+) -> bool:
+    """Call a valid form's service under ``ratelimit_guard``: True once it went through.
+    What the service refuses (``ValidationError``), or ``too_many`` when the requester is over
+    the limit, becomes an error on the form."""
+    try:
+        with ratelimit_guard(request, action, limit=limit, period=period):
+            service()
+    except ValidationError as error:
+        form.add_error(None, error)
+    except RateLimited:
+        form.add_error(None, too_many)
+    else:
+        return True
+    return False

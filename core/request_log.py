@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sentry_sdk
+from django.http import HttpResponse
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
@@ -56,7 +57,6 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         request_id = accepted_request_id(request.headers.get(REQUEST_ID_HEADER))
-        request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
         try:
             _tag_error_reports(request_id)
@@ -64,7 +64,7 @@ class RequestLogMiddleware:
             response[REQUEST_ID_HEADER] = request_id
             duration_ms = round((time.perf_counter() - started) * 1000)
             # A streamed body (a file, a feed) has no length until it is sent.
-            size = None if getattr(response, "streaming", True) else len(response.content)  # type: ignore[attr-defined]
+            size = len(response.content) if isinstance(response, HttpResponse) else None
             # The path only: a query string may hold search words or tokens.
             logger.info(
                 "%s %s %s %sms",
@@ -126,15 +126,14 @@ class JsonFormatter(logging.Formatter):
 class TextFormatter(logging.Formatter):
     """A line for people: UTC time, level, logger, request id, message."""
 
-    # UTC, like the JSON format: gunicorn's master and Django's workers (which switch to
-    # TIME_ZONE) would otherwise write different offsets into one log.
-    converter = time.gmtime
-
     def __init__(self) -> None:
         super().__init__(
             fmt="%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
             datefmt="%Y-%m-%dT%H:%M:%SZ",
         )
+        # UTC, like the JSON format: gunicorn's master and Django's workers (which switch to
+        # TIME_ZONE) would otherwise write different offsets into one log.
+        self.converter = time.gmtime
 
 
 LOG_FORMATS = ("text", "json")

@@ -43,12 +43,12 @@ class PrivateFileSystemStorage(FileSystemStorage):
         super().__init__(location=location, **kwargs)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         # Read on every use, so that a test's override of the setting takes effect.
         return str(self._private_location or settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:

@@ -38,7 +38,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     """Uploaded images, when no reverse proxy serves MEDIA_ROOT (``DJANGO_SERVE_MEDIA``)."""
     try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        return serve(request, path, document_root=str(settings.MEDIA_ROOT))
     except (OSError, ValueError):
         # A name the file system refuses (too long, a NUL byte) names no upload either.
         raise Http404 from None
@@ -109,7 +109,8 @@ def set_language(request: HttpRequest) -> HttpResponseRedirect:
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
             secure=settings.LANGUAGE_COOKIE_SECURE,
             httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # "Lax"
+            # A setting is a plain str to the stubs; set_cookie takes only "Lax", "Strict"...
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]
         )
     return response
 
@@ -124,4 +125,4 @@ def error_403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     # Rendered without the request context: the failure may lie in a context processor.
-    return render(None, "500.html", status=500)  # type: ignore[arg-type]
+    return render(None, "500.html", status=500)

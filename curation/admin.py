@@ -7,13 +7,13 @@ organisations, initiatives and stamp claims, and a trace of role changes made he
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -29,7 +29,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import AccessibleAdminMixin, AuditEntryInline, ask_for_reason
+from core.admin import AccessibleAdminMixin, AuditEntryInline
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceActionsMixin, acting_user
 from curation import exports, queries, services
 from curation.forms import ReasonForm
 from curation.models import Feature, Moderation, Report, ReportStatus
@@ -40,6 +41,11 @@ from members.admin import OrganisationAdmin
 from members.models import DomainVerification, Organisation
 from stamp.admin import ClaimAdmin
 from stamp.models import Claim, ClaimEvent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+AdminT = TypeVar("AdminT", bound="admin.ModelAdmin[Any]")
 
 QUEUE_MODELS: dict[str, type[Any]] = {
     "initiative": Initiative,
@@ -60,20 +66,13 @@ def _first_message(error: ValidationError | PermissionDenied) -> str:
 
 
 @admin.register(Moderation)
-class ModerationAdmin(admin.ModelAdmin):
+class ModerationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Submitted content and new organisations, oldest first, with approve and reject."""
 
+    deletable = False
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return roles.is_editor(request.user)  # type: ignore[arg-type]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+        return roles.is_editor(request.user)
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
@@ -129,7 +128,7 @@ class ModerationAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:curation_moderation_changelist"))
         item = self._item(kind, pk)
         try:
-            services.moderation_approve(item=item, by=request.user)  # type: ignore[arg-type]
+            services.moderation_approve(item=item, by=acting_user(request))
         except (ValidationError, PermissionDenied) as error:
             self.message_user(request, f"{item}: {_first_message(error)}", messages.ERROR)
         else:
@@ -147,9 +146,7 @@ class ModerationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 services.moderation_reject(
-                    item=item,
-                    by=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
+                    item=item, by=acting_user(request), reason=form.cleaned_data["reason"]
                 )
             except (ValidationError, PermissionDenied) as error:
                 form.add_error(None, _first_message(error))
@@ -204,7 +201,7 @@ class ReportStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(ServiceActionsMixin, admin.ModelAdmin):
     list_display = ("created_at", "kind", "item_link", "short_reason", "reporter", "status")
     list_filter = (ReportStatusFilter, "kind")
     search_fields = ("object_repr", "reason")
@@ -228,7 +225,7 @@ class ReportAdmin(admin.ModelAdmin):
         return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return roles.is_editor(request.user)  # type: ignore[arg-type]
+        return roles.is_editor(request.user)
 
     @admin.display(description=gettext_lazy("item"))
     def item_link(self, report: Report) -> str:
@@ -238,53 +235,53 @@ class ReportAdmin(admin.ModelAdmin):
     def short_reason(self, report: Report) -> str:
         return report.reason if len(report.reason) <= 80 else report.reason[:79] + "…"
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Report], service: Any) -> int:
-        done = 0
-        for report in queryset.filter(status=ReportStatus.OPEN):
-            report.refresh_from_db(fields=["status"])  # an earlier one may have closed it
-            if not report.is_open:
-                done += 1
-                continue
-            try:
-                service(report=report, by=request.user)
-            except (ValidationError, PermissionDenied) as error:
-                self.message_user(
-                    request, f"{report.object_repr}: {_first_message(error)}", messages.ERROR
-                )
-            else:
-                done += 1
-        return done
+    def refusal(self, obj: Report, error: ValidationError | PermissionDenied) -> str:
+        return f"{obj.object_repr}: {_first_message(error)}"
+
+    @staticmethod
+    def _still_open(report: Report) -> bool:
+        """An earlier report on the same item may have closed this one (hiding closes all
+        of an item's reports): that one counts as done."""
+        report.refresh_from_db(fields=["status"])
+        return report.is_open
 
     @admin.action(
         description=gettext_lazy("Hide the reported items (with a reason)"),
         permissions=["moderate"],
     )
     def hide_items(self, request: HttpRequest, queryset: QuerySet[Report]) -> HttpResponse | None:
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+
+        def hide(report: Report, reason: str) -> None:
+            if self._still_open(report):
+                services.report_hide(report=report, by=by, reason=reason)
+
+        return self.call_each_with_reason(
             request,
             list(queryset.filter(status=ReportStatus.OPEN)),
+            hide,
             action="hide_items",
-            title=str(_("Hide the reported items")),
-            help_text=str(
-                _(
-                    "The organisation reads this as the editors' reason; the reporter's own "
-                    "words stay in the report."
-                )
+            title=_("Hide the reported items"),
+            help_text=_(
+                "The organisation reads this as the editors' reason; the reporter's own "
+                "words stay in the report."
             ),
+            done=_("Hidden: %(count)s."),
         )
-        if reason is None:
-            return page
-        count = self._each(request, queryset, partial(services.report_hide, reason=reason))
-        self.message_user(request, _("Hidden: %(count)s.") % {"count": count}, messages.SUCCESS)
-        return None
 
     @admin.action(
         description=gettext_lazy("Dismiss the selected reports"), permissions=["moderate"]
     )
     def dismiss_reports(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        count = self._each(request, queryset, services.report_dismiss)
-        self.message_user(request, _("Dismissed: %(count)s.") % {"count": count}, messages.SUCCESS)
+        by = acting_user(request)
+
+        def dismiss(report: Report) -> None:
+            if self._still_open(report):
+                services.report_dismiss(report=report, by=by)
+
+        self.call_each(
+            request, queryset.filter(status=ReportStatus.OPEN), dismiss, _("Dismissed: %(count)s.")
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -333,23 +330,24 @@ class FeatureAdmin(AccessibleAdminMixin, admin.ModelAdmin):
         return feature.ends_on is None or feature.ends_on >= timezone.localdate()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return roles.can_feature(request.user) and super().has_add_permission(request)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return roles.can_feature(request.user) and super().has_change_permission(request, obj)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return roles.can_feature(request.user) and super().has_delete_permission(request, obj)  # type: ignore[arg-type]
+        return roles.can_feature(request.user) and super().has_delete_permission(request, obj)
 
     def save_model(self, request: HttpRequest, obj: Feature, form: Any, change: bool) -> None:
-        services.feature_save(feature=obj, by=request.user)  # type: ignore[arg-type]
+        services.feature_save(feature=obj, by=acting_user(request), changed=form.changed_data)
 
     def delete_model(self, request: HttpRequest, obj: Feature) -> None:
-        services.feature_remove(feature=obj, by=request.user)  # type: ignore[arg-type]
+        services.feature_remove(feature=obj, by=acting_user(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Feature]) -> None:
+        by = acting_user(request)
         for feature in queryset.select_related("initiative", "story"):
-            services.feature_remove(feature=feature, by=request.user)  # type: ignore[arg-type]
+            services.feature_remove(feature=feature, by=by)
 
 
 # ---------------------------------------------------------------------------
@@ -357,99 +355,85 @@ class FeatureAdmin(AccessibleAdminMixin, admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 
 
-if admin.site.is_registered(Organisation):
-    admin.site.unregister(Organisation)
+def _in_place_of_the_apps_admin(model: type[Model]) -> Callable[[type[AdminT]], type[AdminT]]:
+    """Register the decorated admin for ``model`` instead of its app's own."""
+
+    def register(admin_class: type[AdminT]) -> type[AdminT]:
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, admin_class)
+        return admin_class
+
+    return register
 
 
-@admin.register(Organisation)
+def _csv_export_action(
+    description: StrOrPromise, export: Callable[[HttpRequest, Any], StreamingHttpResponse]
+) -> Callable[[Any, HttpRequest, QuerySet[Any]], StreamingHttpResponse]:
+    """The "export_csv" action of a curated admin: the selected rows as a CSV file. ``export``
+    takes the request and the selected rows, a QuerySet of the model's own class (such as
+    ``InitiativeQuerySet``), which the admin's types do not know."""
+
+    @admin.action(description=description, permissions=["view"])
+    def export_csv(
+        modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> StreamingHttpResponse:
+        return export(request, queryset)
+
+    return export_csv
+
+
+@_in_place_of_the_apps_admin(Organisation)
 class CuratedOrganisationAdmin(OrganisationAdmin):
-    actions = (*OrganisationAdmin.actions, "export_csv")  # type: ignore[assignment]
-
-    @admin.action(
-        description=gettext_lazy("Export the selected organisations (CSV)"), permissions=["view"]
+    actions = (*OrganisationAdmin.actions, "export_csv")
+    export_csv = _csv_export_action(
+        gettext_lazy("Export the selected organisations (CSV)"),
+        lambda request, queryset: exports.organisations_csv(queryset),
     )
-    def export_csv(
-        self, request: HttpRequest, queryset: QuerySet[Organisation]
-    ) -> StreamingHttpResponse:
-        return exports.organisations_csv(queryset)
 
 
-if admin.site.is_registered(Initiative):
-    admin.site.unregister(Initiative)
-
-
-@admin.register(Initiative)
+@_in_place_of_the_apps_admin(Initiative)
 class CuratedInitiativeAdmin(InitiativeAdmin):
-    actions = (*InitiativeAdmin.actions, "export_csv")  # type: ignore[assignment]
-
-    @admin.action(
-        description=gettext_lazy("Export the selected initiatives (CSV)"), permissions=["view"]
+    actions = (*InitiativeAdmin.actions, "export_csv")
+    export_csv = _csv_export_action(
+        gettext_lazy("Export the selected initiatives (CSV)"),
+        lambda request, queryset: exports.initiatives_csv(queryset, user=request.user),
     )
-    def export_csv(
-        self, request: HttpRequest, queryset: QuerySet[Initiative]
-    ) -> StreamingHttpResponse:
-        return exports.initiatives_csv(queryset, user=request.user)
 
 
-if admin.site.is_registered(Claim):
-    admin.site.unregister(Claim)
-
-
-@admin.register(Claim)
+@_in_place_of_the_apps_admin(Claim)
 class CuratedClaimAdmin(ClaimAdmin):
     inlines = [*ClaimAdmin.inlines, AuditEntryInline]
     actions = [*ClaimAdmin.actions, "export_csv"]
-
-    @admin.action(
-        description=gettext_lazy("Export the selected stamp carriers (CSV)"), permissions=["view"]
+    export_csv = _csv_export_action(
+        gettext_lazy("Export the selected stamp carriers (CSV)"),
+        lambda request, queryset: exports.carriers_csv(queryset),
     )
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Claim]) -> StreamingHttpResponse:
-        return exports.carriers_csv(queryset)
 
 
 if not admin.site.is_registered(DomainVerification):
 
     @admin.register(DomainVerification)
-    class DomainVerificationAdmin(admin.ModelAdmin):
+    class DomainVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """Read-only: codes are mailed and checked by the members' flow."""
 
         list_display = ("organisation", "created_at", "expires_at", "attempts", "confirmed_at")
         search_fields = ("organisation__name",)
         list_select_related = ("organisation",)
-        fields = (
-            "organisation",
-            "requested_by",
-            "created_at",
-            "expires_at",
-            "attempts",
-            "confirmed_at",
-        )
-        readonly_fields = fields
-
-        def has_add_permission(self, request: HttpRequest) -> bool:
-            return False
-
-        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return False
+        fields = ("organisation", "requested_by", *list_display[1:])
+        readonly_fields = fields  # the form is built even when nothing can be changed
 
 
 if not admin.site.is_registered(ClaimEvent):
 
     @admin.register(ClaimEvent)
-    class ClaimEventAdmin(admin.ModelAdmin):
+    class ClaimEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """The stamp's own history, read-only (also shown on each claim)."""
+
+        deletable = False
 
         list_display = ("created_at", "claim", "action", "from_status", "to_status", "by")
         list_filter = ("action",)
         search_fields = ("claim__organisation__name", "reason")
         list_select_related = ("claim__organisation", "by")
         date_hierarchy = "created_at"
-
-        def has_add_permission(self, request: HttpRequest) -> bool:
-            return False
-
-        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return False
-
-        def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-            return False

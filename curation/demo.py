@@ -47,7 +47,7 @@ def seed() -> str:
     featured = 0
     for kind, title, position in FEATURED:
         model = Initiative if kind == "initiative" else Story
-        item = model.objects.published().filter(title=title).first()  # type: ignore[attr-defined]
+        item = model.objects.published().filter(title=title).first()
         if item is None or Feature.objects.filter(**{kind: item}).exists():
             continue
         services.feature_save(feature=Feature(**{kind: item}, position=position), by=editor)

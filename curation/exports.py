@@ -10,7 +10,7 @@ websites, never a person's email address.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.emails import absolute_url
 from initiatives.models import Initiative, InitiativePartner
+from initiatives.models.initiatives import InitiativeQuerySet
 from members.models import Organisation
 from stamp.models import Claim
 
@@ -70,66 +71,51 @@ def _themes(item: Any) -> str:
     return ", ".join(theme.name for theme in item.themes.all())
 
 
+def _yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def _table[T](
+    filename: str, columns: list[tuple[str, Callable[[T], Any]]], objects: Iterable[T]
+) -> StreamingHttpResponse:
+    """A CSV file from (header, value of a row) pairs: a header stands next to its value, so
+    the two can never fall out of step."""
+    header = [title for title, _value in columns]
+    rows = ([value(obj) for _title, value in columns] for obj in objects)
+    return stream_csv(filename, header, rows)
+
+
 def organisations_csv(queryset: QuerySet[Organisation]) -> StreamingHttpResponse:
-    header = [
-        _("name"),
-        _("kind"),
-        _("status"),
-        _("region"),
-        _("themes"),
-        _("website"),
-        _("KvK number"),
-        _("open to cooperation"),
-        _("registered at"),
-        _("verified at"),
-        _("public address"),
-    ]
     organisations = (
         queryset.select_related("region")
         .prefetch_related("themes")  # type: ignore[misc]  # taggit managers do prefetch
         .order_by("name", "pk")
         .iterator(chunk_size=CHUNK)
     )
-    rows = (
-        [
-            organisation.name,
-            organisation.get_kind_display(),
-            organisation.get_status_display(),
-            organisation.region,
-            _themes(organisation),
-            organisation.website,
-            organisation.kvk_number,
-            _("yes") if organisation.open_to_cooperation else _("no"),
-            organisation.created_at,
-            organisation.verified_at,
-            absolute_url(organisation.get_absolute_url()),
-        ]
-        for organisation in organisations
-    )
-    return stream_csv("organisaties", header, rows)
+    columns: list[tuple[str, Callable[[Organisation], Any]]] = [
+        (_("name"), lambda organisation: organisation.name),
+        (_("kind"), Organisation.get_kind_display),
+        (_("status"), Organisation.get_status_display),
+        (_("region"), lambda organisation: organisation.region),
+        (_("themes"), _themes),
+        (_("website"), lambda organisation: organisation.website),
+        (_("KvK number"), lambda organisation: organisation.kvk_number),
+        (_("open to cooperation"), lambda organisation: _yes_no(organisation.open_to_cooperation)),
+        (_("registered at"), lambda organisation: organisation.created_at),
+        (_("verified at"), lambda organisation: organisation.verified_at),
+        (_("public address"), lambda organisation: absolute_url(organisation.get_absolute_url())),
+    ]
+    return _table("organisaties", columns, organisations)
 
 
-def initiatives_csv(queryset: QuerySet[Initiative], *, user: Any) -> StreamingHttpResponse:
+def initiatives_csv(queryset: InitiativeQuerySet, *, user: Any) -> StreamingHttpResponse:
     """Initiatives ``user`` may read in the admin (``visible_in_admin_to``: a facilitator's
     export holds no draft, submission or hidden item, whatever rows were selected)."""
-    header = [
-        _("title"),
-        _("publication status"),
-        _("stage"),
-        _("lead organisation"),
-        _("partners"),
-        _("region"),
-        _("themes"),
-        _("start date"),
-        _("published at"),
-        _("website"),
-        _("public address"),
-    ]
     partners = InitiativePartner.objects.filter(confirmed_at__isnull=False).select_related(
         "organisation"
     )
     initiatives = (
-        queryset.visible_in_admin_to(user)  # type: ignore[attr-defined]
+        queryset.visible_in_admin_to(user)
         .select_related("lead", "region")
         .prefetch_related(  # type: ignore[misc]  # taggit managers do prefetch
             "themes", Prefetch("partnerships", queryset=partners, to_attr="shown")
@@ -138,53 +124,44 @@ def initiatives_csv(queryset: QuerySet[Initiative], *, user: Any) -> StreamingHt
         .order_by("title", "pk")
         .iterator(chunk_size=CHUNK)
     )
-    rows = (
-        [
-            initiative.title,
-            initiative.get_publication_status_display(),
-            initiative.get_stage_display(),
-            initiative.lead.name,
-            ", ".join(partner.organisation.name for partner in initiative.shown),
-            initiative.region,
-            _themes(initiative),
-            initiative.start_date,
-            initiative.published_at,
-            initiative.website,
-            absolute_url(initiative.get_absolute_url()) if initiative.is_published else "",
-        ]
-        for initiative in initiatives
-    )
-    return stream_csv("initiatieven", header, rows)
+
+    def partner_names(initiative: Initiative) -> str:
+        return ", ".join(partner.organisation.name for partner in initiative.shown)  # type: ignore[attr-defined]  # the Prefetch above
+
+    def public_address(initiative: Initiative) -> str:
+        return absolute_url(initiative.get_absolute_url()) if initiative.is_published else ""
+
+    columns: list[tuple[str, Callable[[Initiative], Any]]] = [
+        (_("title"), lambda initiative: initiative.title),
+        (_("publication status"), Initiative.get_publication_status_display),
+        (_("stage"), Initiative.get_stage_display),
+        (_("lead organisation"), lambda initiative: initiative.lead.name),
+        (_("partners"), partner_names),
+        (_("region"), lambda initiative: initiative.region),
+        (_("themes"), _themes),
+        (_("start date"), lambda initiative: initiative.start_date),
+        (_("published at"), lambda initiative: initiative.published_at),
+        (_("website"), lambda initiative: initiative.website),
+        (_("public address"), public_address),
+    ]
+    return _table("initiatieven", columns, initiatives)
 
 
 def carriers_csv(queryset: QuerySet[Claim]) -> StreamingHttpResponse:
     """Stamp claims with their public status (a suspended organisation's claim is not valid)."""
-    header = [
-        _("organisation"),
-        _("kind"),
-        _("region"),
-        _("website"),
-        _("status"),
-        _("active since"),
-        _("latest charter version confirmed"),
-        _("verification address"),
-    ]
     claims = (
         queryset.select_related("organisation__region", "charter_confirmed")
         .order_by("organisation__name", "pk")
         .iterator(chunk_size=CHUNK)
     )
-    rows = (
-        [
-            claim.organisation.name,
-            claim.organisation.get_kind_display(),
-            claim.organisation.region,
-            claim.organisation.website,
-            claim.public_status_label,
-            claim.active_since,
-            claim.charter_confirmed.version,
-            absolute_url(claim.get_absolute_url()),
-        ]
-        for claim in claims
-    )
-    return stream_csv("stempeldragers", header, rows)
+    columns: list[tuple[str, Callable[[Claim], Any]]] = [
+        (_("organisation"), lambda claim: claim.organisation.name),
+        (_("kind"), lambda claim: claim.organisation.get_kind_display()),
+        (_("region"), lambda claim: claim.organisation.region),
+        (_("website"), lambda claim: claim.organisation.website),
+        (_("status"), lambda claim: claim.public_status_label),
+        (_("active since"), lambda claim: claim.active_since),
+        (_("latest charter version confirmed"), lambda claim: claim.charter_confirmed.version),
+        (_("verification address"), lambda claim: absolute_url(claim.get_absolute_url())),
+    ]
+    return _table("stempeldragers", columns, claims)

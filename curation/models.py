@@ -15,7 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import valid_choices
 from initiatives.models import Initiative, Story
+from members.models import actor_field
 
 
 class Moderation(models.Model):
@@ -74,14 +76,7 @@ class Feature(models.Model):
         help_text=_("The last day it shows. Leave empty to keep it until you remove it."),
     )
     created_at = models.DateTimeField(_("featured at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("featured by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("featured by"))
 
     objects = FeatureQuerySet.as_manager()
 
@@ -160,14 +155,7 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     resolved_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    resolved_by = actor_field(_("handled by"))
 
     objects = ReportQuerySet.as_manager()
 
@@ -182,12 +170,8 @@ class Report(models.Model):
                 name="curation_report_one_open_per_member",
                 violation_error_message=_("You have already reported this."),
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=ReportKind.values), name="curation_report_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ReportStatus.values), name="curation_report_status_valid"
-            ),
+            valid_choices("kind", ReportKind, "curation_report_kind_valid"),
+            valid_choices("status", ReportStatus, "curation_report_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="open") | Q(resolved_at__isnull=False),
                 name="curation_report_handled_has_date",

@@ -10,7 +10,13 @@ from django.conf import settings
 from django.db.models import Model, prefetch_related_objects
 
 from curation.models import Feature, Report, ReportKind
-from initiatives.models import Challenge, Initiative, PublicationStatus, Story
+from initiatives.models import (
+    Challenge,
+    Initiative,
+    PublicationStatus,
+    PublishableQuerySet,
+    Story,
+)
 from members.models import Organisation, OrganisationStatus
 
 QUEUE_LIMIT = 100  # per kind; the oldest wait longest, so they come first
@@ -33,75 +39,47 @@ class QueueItem:
         return f"admin:{meta.app_label}_{meta.model_name}_change"
 
 
-def moderation_queue() -> list[QueueItem]:
-    """Submitted initiatives, challenges and stories and pending organisations, oldest first.
-
-    Four queries, one per kind, whatever the length of the queue.
-    """
-    labels = dict(ReportKind.choices)
-    rows: list[QueueItem] = []
-    submitted = {"publication_status": PublicationStatus.SUBMITTED}
-    initiatives = (
-        Initiative.objects.filter(**submitted)
-        .select_related("lead")
-        .only("title", "slug", "submitted_at", "updated_at", "lead__name", "lead__slug")
-        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
-    )
-    rows += [
-        QueueItem(
-            ReportKind.INITIATIVE,
-            str(labels[ReportKind.INITIATIVE]),
-            item,
-            item.title,
-            item.lead,
-            item.submitted_at or item.updated_at,
-            item.get_absolute_url(),
-        )
-        for item in initiatives
-    ]
-    challenges = (
-        Challenge.objects.filter(**submitted)
-        .select_related("owner")
-        .only("title", "slug", "submitted_at", "updated_at", "owner__name", "owner__slug")
-        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
-    )
-    rows += [
-        QueueItem(
-            ReportKind.CHALLENGE,
-            str(labels[ReportKind.CHALLENGE]),
-            item,
-            item.title,
-            item.owner,
-            item.submitted_at or item.updated_at,
-            item.get_absolute_url(),
-        )
-        for item in challenges
-    ]
-    stories = (
-        Story.objects.filter(**submitted)
-        .select_related("initiative__lead")
+def _submitted(kind: ReportKind, items: PublishableQuerySet[Any], *also: str) -> list[QueueItem]:
+    """The oldest submissions of one kind, with their organisation (one query), and the
+    fields ``also`` names."""
+    organisation = items.model.ORGANISATION_PATH
+    items = (
+        items.filter(publication_status=PublicationStatus.SUBMITTED)
+        .select_related(organisation)
         .only(
             "title",
             "slug",
             "submitted_at",
             "updated_at",
-            "initiative__publication_status",
-            "initiative__lead__name",
-            "initiative__lead__slug",
+            f"{organisation}__name",
+            f"{organisation}__slug",
+            *also,
         )
         .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
     )
-    rows += [
+    return [
         QueueItem(
-            ReportKind.STORY,
-            str(labels[ReportKind.STORY]),
+            kind,
+            str(kind.label),
             item,
             item.title,
-            item.initiative.lead,
+            item.organisation,
             item.submitted_at or item.updated_at,
             item.get_absolute_url(),
         )
-        for item in stories
+        for item in items
+    ]
+
+
+def moderation_queue() -> list[QueueItem]:
+    """Submitted initiatives, challenges and stories and pending organisations, oldest first.
+
+    Four queries, one per kind, whatever the length of the queue.
+    """
+    rows = [
+        *_submitted(ReportKind.INITIATIVE, Initiative.objects.all()),
+        *_submitted(ReportKind.CHALLENGE, Challenge.objects.all()),
+        *_submitted(ReportKind.STORY, Story.objects.all(), "initiative__publication_status"),
     ]
     organisations = (
         Organisation.objects.filter(status=OrganisationStatus.PENDING)
@@ -111,7 +89,7 @@ def moderation_queue() -> list[QueueItem]:
     rows += [
         QueueItem(
             ReportKind.ORGANISATION,
-            str(labels[ReportKind.ORGANISATION]),
+            str(ReportKind.ORGANISATION.label),
             item,
             item.name,
             None,
@@ -168,12 +146,13 @@ def featured_items(limit: int = 6) -> list[FeaturedItem]:
     initiatives = [feature.initiative for feature in features if feature.initiative is not None]
     if initiatives:
         prefetch_related_objects(initiatives, "themes")
-    return [
-        FeaturedItem("initiative", feature.initiative)
-        if feature.initiative is not None
-        else FeaturedItem("story", feature.story)  # type: ignore[arg-type]
-        for feature in features
-    ]
+    items = []
+    for feature in features:
+        if feature.initiative is not None:
+            items.append(FeaturedItem("initiative", feature.initiative))
+        elif feature.story is not None:  # always, by the constraint: one of the two
+            items.append(FeaturedItem("story", feature.story))
+    return items
 
 
 def regional_figures() -> dict[str, Any]:

@@ -7,6 +7,8 @@ in the audit trail (``core.audit``), directly or through the service it calls.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
+from core.updates import apply_changes, with_auto_now
 from curation.models import Feature, Report, ReportStatus
 from curation.targets import kind_of
 from initiatives import services as initiative_services
@@ -29,6 +32,10 @@ from members import services as member_services
 from members.models import Organisation, OrganisationStatus, User
 
 Moderated = Challenge | Initiative | Story | Organisation
+# What members may report: the models of ``curation.targets.KINDS``.
+Reportable = Challenge | Initiative | Story | Organisation | OfferNeed
+# The fields of a feature an editor sets; the rest is the service's.
+FEATURE_FIELDS = ("initiative", "story", "position", "ends_on")
 
 
 # ---------------------------------------------------------------------------
@@ -47,12 +54,7 @@ def moderation_approve(*, item: Moderated, by: User) -> None:
         return
     if item.publication_status != PublicationStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted item can be published from the queue."))
-    if isinstance(item, Initiative):
-        initiative_services.initiative_publish(initiative=item, by=by)
-    elif isinstance(item, Challenge):
-        initiative_services.challenge_publish(challenge=item, by=by)
-    else:
-        initiative_services.story_publish(story=item, by=by)
+    initiative_services.item_publish(item=item, by=by)
 
 
 @transaction.atomic
@@ -68,12 +70,8 @@ def moderation_reject(*, item: Moderated, by: User, reason: str) -> None:
         if item.status != OrganisationStatus.PENDING:
             raise ValidationError(_("Only an organisation that waits can be turned down."))
         member_services.organisation_suspend(organisation=item, by=by, reason=reason)
-    elif isinstance(item, Initiative):
-        initiative_services.initiative_reject(initiative=item, by=by, reason=reason)
-    elif isinstance(item, Challenge):
-        initiative_services.challenge_reject(challenge=item, by=by, reason=reason)
     else:
-        initiative_services.story_reject(story=item, by=by, reason=reason)
+        initiative_services.item_reject(item=item, by=by, reason=reason)
 
 
 # ---------------------------------------------------------------------------
@@ -87,6 +85,8 @@ def report_create(*, target: Model, by: User, reason: str) -> Report:
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Tell the editors what is wrong."), code="reason_required")
+    if not isinstance(target, Reportable):
+        raise ValueError(f"{type(target).__name__} cannot be reported")
     kind = kind_of(target)
     if not kind.public().filter(pk=target.pk).exists():
         raise ValidationError(_("This item is not public."), code="not_public")
@@ -95,7 +95,7 @@ def report_create(*, target: Model, by: User, reason: str) -> Report:
         content_type_id=_content_type_id(target),
         object_id=str(target.pk),
         object_repr=str(target)[:200],
-        object_url=target.get_absolute_url(),  # type: ignore[attr-defined]
+        object_url=target.get_absolute_url(),
         reason=reason,
         reporter=by,
     )
@@ -136,6 +136,7 @@ def _resolve(target: Model, by: User, status: str) -> int:
 
 
 def _hide(target: Model, by: User, reason: str) -> None:
+    """Take ``target`` off the site the way its own app does it."""
     if isinstance(target, Organisation):
         if target.is_public:
             member_services.organisation_suspend(organisation=target, by=by, reason=reason)
@@ -143,10 +144,13 @@ def _hide(target: Model, by: User, reason: str) -> None:
         # Hidden, not merely closed: the organisation cannot reopen it, only an editor lifts it.
         if not target.is_hidden:
             matchmaking_services.offer_need_hide(offer_need=target, by=by, reason=reason)
-    elif not target.is_hidden:  # type: ignore[attr-defined]
+    elif isinstance(target, Challenge | Initiative | Story):
         # Hidden, not merely archived: the owner cannot bring it back (initiatives' services
         # refuse), only an editor lifts it. An item its owner had archived is hidden too.
-        initiative_services.item_hide(item=target, by=by, reason=reason)  # type: ignore[arg-type]
+        if not target.is_hidden:
+            initiative_services.item_hide(item=target, by=by, reason=reason)
+    else:
+        raise ValueError(f"{type(target).__name__} cannot be hidden")
 
 
 @transaction.atomic
@@ -195,8 +199,12 @@ def report_dismiss(*, report: Report, by: User) -> None:
 
 
 @transaction.atomic
-def feature_save(*, feature: Feature, by: User) -> Feature:
-    """Feature an initiative or story (or change its order or end date)."""
+def feature_save(*, feature: Feature, by: User, changed: Iterable[str] | None = None) -> Feature:
+    """Feature an initiative or story (or change its order or end date).
+
+    ``changed`` names the fields the editor changed (a form's ``changed_data``): only those
+    are written, so another editor's change meanwhile stays. Without it, the fields that
+    differ from the stored row are written."""
     roles.require_feature(by)
     is_new = feature.pk is None
     item = feature.item
@@ -207,7 +215,19 @@ def feature_save(*, feature: Feature, by: User) -> Feature:
     if is_new:
         feature.created_by = by
     feature.full_clean()
-    feature.save()
+    if is_new:
+        feature.save()
+    else:
+        if changed is None:
+            stored = Feature.objects.select_for_update().get(pk=feature.pk)
+            changed = apply_changes(
+                stored, {name: getattr(feature, name) for name in FEATURE_FIELDS}
+            )
+        feature.save(
+            update_fields=with_auto_now(
+                feature, [name for name in changed if name in FEATURE_FIELDS]
+            )
+        )
     until = feature.ends_on.isoformat() if feature.ends_on else ""
     audit_record(
         actor=by,
@@ -221,6 +241,7 @@ def feature_save(*, feature: Feature, by: User) -> Feature:
 
 @transaction.atomic
 def feature_remove(*, feature: Feature, by: User) -> None:
+    """Take an item off the home page."""
     roles.require_feature(by)
     item = feature.item
     feature.delete()

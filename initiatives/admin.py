@@ -12,11 +12,9 @@ moved onto an organisation that never gave it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -25,8 +23,8 @@ from core.admin import (
     AccessibleAdminMixin,
     AuditEntryInline,
     ImageUploadAdminMixin,
-    ask_for_reason,
 )
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceActionsMixin, acting_user
 from initiatives import services
 from initiatives.models import (
     Challenge,
@@ -40,6 +38,11 @@ from initiatives.models import (
     SearchTerm,
     Story,
 )
+from initiatives.models.base import PublishableQuerySet
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+    from django_stubs_ext import StrOrPromise
 
 STATE_FIELDS = (
     "publication_status",
@@ -53,92 +56,86 @@ STATE_FIELDS = (
     "hidden_reason",
 )
 
-PUBLISH: dict[type, Callable[..., None]] = {
-    Challenge: lambda item, by: services.challenge_publish(challenge=item, by=by),
-    Initiative: lambda item, by: services.initiative_publish(initiative=item, by=by),
-    Story: lambda item, by: services.story_publish(story=item, by=by),
-}
-ARCHIVE: dict[type, Callable[..., None]] = {
-    Challenge: lambda item, by: services.challenge_archive(challenge=item, by=by),
-    Initiative: lambda item, by: services.initiative_archive(initiative=item, by=by),
-    Story: lambda item, by: services.story_archive(story=item, by=by),
-}
+
+def publishable_fieldsets(
+    main: tuple[str, ...],
+    details: tuple[str, ...],
+    *,
+    author: str,
+    details_title: StrOrPromise | None = None,
+) -> _FieldsetSpec:
+    """The form of a publishable item: what it is, its details, and its publication (the
+    state fields, read-only, and who wrote it)."""
+    return (
+        (None, {"fields": main}),
+        (details_title or _("Details"), {"fields": details}),
+        (_("Publication"), {"fields": (*STATE_FIELDS, author)}),
+    )
 
 
-class PublishableAdmin(AccessibleAdminMixin, admin.ModelAdmin):
+class PublishableAdmin(AccessibleAdminMixin, ServiceActionsMixin, admin.ModelAdmin):
     """Shared by the three publishable models: state read-only, publish and archive actions."""
 
     ordering = ("-updated_at", "-pk")  # newest first, and stable pages
 
-    actions = ("publish_selected", "archive_selected", "hide_selected", "unhide_selected")
+    actions: tuple[str, ...] = (
+        "publish_selected",
+        "archive_selected",
+        "hide_selected",
+        "unhide_selected",
+    )
     date_hierarchy = "created_at"
     list_per_page = 50
+    readonly_fields = (*STATE_FIELDS, "slug")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Change list, change pages, actions, autocomplete and exports all read through
         # this: facilitators never see a draft, a submission or a hidden item.
-        return super().get_queryset(request).visible_in_admin_to(request.user)  # type: ignore[attr-defined]
-
-    def _run(
-        self,
-        request: HttpRequest,
-        queryset: Iterable[Any],
-        services_by_model: dict[type, Callable[..., None]],
-        done: str,
-    ) -> None:
-        succeeded = 0
-        for item in queryset:
-            try:
-                services_by_model[type(item)](item, request.user)
-            except (PermissionDenied, ValidationError) as error:
-                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed in this state.")
-                self.message_user(request, f"{item}: {detail}", messages.ERROR)
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+        queryset = cast("PublishableQuerySet[Any]", super().get_queryset(request))
+        return queryset.visible_in_admin_to(request.user)
 
     @admin.action(description=_("Publish the selected items"), permissions=["change"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        queryset = queryset.exclude(publication_status=PublicationStatus.PUBLISHED)
-        self._run(request, queryset, PUBLISH, str(_("Published: %(count)s.")))
+        by = acting_user(request)
+        self.call_each(
+            request,
+            queryset.exclude(publication_status=PublicationStatus.PUBLISHED),
+            lambda item: services.item_publish(item=item, by=by),
+            str(_("Published: %(count)s.")),
+        )
 
     @admin.action(description=_("Archive the selected items"), permissions=["change"])
     def archive_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        queryset = queryset.exclude(publication_status=PublicationStatus.ARCHIVED)
-        self._run(request, queryset, ARCHIVE, str(_("Archived: %(count)s.")))
+        by = acting_user(request)
+        self.call_each(
+            request,
+            queryset.exclude(publication_status=PublicationStatus.ARCHIVED),
+            lambda item: services.item_archive(item=item, by=by),
+            str(_("Archived: %(count)s.")),
+        )
 
     @admin.action(description=_("Hide the selected items (with a reason)"), permissions=["change"])
     def hide_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
-        items = list(queryset.filter(hidden_at__isnull=True))
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            items,
+            list(queryset.filter(hidden_at__isnull=True)),
+            lambda item, reason: services.item_hide(item=item, by=by, reason=reason),
             action="hide_selected",
             title=str(_("Hide items")),
             help_text=str(
                 _("Shown to the organisation and kept in the history. Only an editor can lift it.")
             ),
+            done=str(_("Hidden: %(count)s.")),
         )
-        if reason is None:
-            return page
-
-        def hide(item: Any, by: Any) -> None:
-            services.item_hide(item=item, by=by, reason=reason)
-
-        self._run(request, items, {self.model: hide}, str(_("Hidden: %(count)s.")))
-        return None
 
     @admin.action(description=_("Lift the hiding of the selected items"), permissions=["change"])
     def unhide_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        def unhide(item: Any, by: Any) -> None:
-            services.item_unhide(item=item, by=by)
-
-        self._run(
+        by = acting_user(request)
+        self.call_each(
             request,
             queryset.filter(hidden_at__isnull=False),
-            {self.model: unhide},
+            lambda item: services.item_unhide(item=item, by=by),
             str(
                 _("No longer hidden: %(count)s. They stay archived until an editor publishes them.")
             ),
@@ -176,25 +173,19 @@ class ChallengeAdmin(ImageUploadAdminMixin, PublishableAdmin):
     search_fields = ("title", "summary", "owner__name")
     list_select_related = ("owner", "region")
     autocomplete_fields = ("owner", "region", "created_by")
-    readonly_fields = (*STATE_FIELDS, "slug")
     inlines = (AuditEntryInline,)
-    fieldsets = (
-        (None, {"fields": ("title", "slug", "owner", "summary", "description")}),
+    fieldsets = publishable_fieldsets(
+        ("title", "slug", "owner", "summary", "description"),
         (
-            _("Details"),
-            {
-                "fields": (
-                    "region",
-                    "status",
-                    "deadline",
-                    "stakeholder_kinds",
-                    "resources_needed",
-                    "cover",
-                    "cover_alt",
-                )
-            },
+            "region",
+            "status",
+            "deadline",
+            "stakeholder_kinds",
+            "resources_needed",
+            "cover",
+            "cover_alt",
         ),
-        (_("Publication"), {"fields": (*STATE_FIELDS, "created_by")}),
+        author="created_by",
     )
 
 
@@ -258,7 +249,6 @@ class InitiativeAdmin(ImageUploadAdminMixin, PublishableAdmin):
     search_fields = ("title", "tagline", "lead__name")
     list_select_related = ("lead", "region")
     autocomplete_fields = ("lead", "region", "created_by")
-    readonly_fields = (*STATE_FIELDS, "slug")
     inlines = (
         PartnerInline,
         ChallengeLinkInline,
@@ -267,22 +257,10 @@ class InitiativeAdmin(ImageUploadAdminMixin, PublishableAdmin):
         PictureInline,
         AuditEntryInline,
     )
-    fieldsets = (
-        (None, {"fields": ("title", "slug", "lead", "tagline", "description")}),
-        (
-            _("Details"),
-            {
-                "fields": (
-                    "region",
-                    "stage",
-                    "start_date",
-                    "website",
-                    "cover",
-                    "cover_alt",
-                )
-            },
-        ),
-        (_("Publication"), {"fields": (*STATE_FIELDS, "created_by")}),
+    fieldsets = publishable_fieldsets(
+        ("title", "slug", "lead", "tagline", "description"),
+        ("region", "stage", "start_date", "website", "cover", "cover_alt"),
+        author="created_by",
     )
 
 
@@ -293,24 +271,12 @@ class StoryAdmin(PublishableAdmin):
     search_fields = ("title", "summary", "initiative__title")
     list_select_related = ("initiative",)
     autocomplete_fields = ("initiative", "author")
-    readonly_fields = (*STATE_FIELDS, "slug")
     inlines = (AuditEntryInline,)
-    fieldsets = (
-        (None, {"fields": ("title", "slug", "initiative", "summary", "is_celebration")}),
-        (
-            _("Sections"),
-            {
-                "fields": (
-                    "problem",
-                    "coalition",
-                    "what_worked",
-                    "what_did_not",
-                    "lessons",
-                    "results",
-                )
-            },
-        ),
-        (_("Publication"), {"fields": (*STATE_FIELDS, "author")}),
+    fieldsets = publishable_fieldsets(
+        ("title", "slug", "initiative", "summary", "is_celebration"),
+        ("problem", "coalition", "what_worked", "what_did_not", "lessons", "results"),
+        author="author",
+        details_title=_("Sections"),
     )
 
 
@@ -370,15 +336,9 @@ class InitiativeImageAdmin(ImageUploadAdminMixin, VisibleInitiativeAdmin):
 
 
 @admin.register(SearchTerm)
-class SearchTermAdmin(admin.ModelAdmin):
+class SearchTermAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The typo vocabulary: rebuilt by ``manage.py rebuild_search_terms``, never edited."""
 
     list_display = ("word",)
     search_fields = ("word",)
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import random
+import tomllib
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -20,6 +22,7 @@ from PIL import Image, ImageDraw
 from core.models import Region, Theme
 from initiatives import services
 from initiatives.models import Challenge, Initiative, InitiativePartner, PublicationStatus, Story
+from members import demo as members_demo
 from members import roles
 from members.models import Membership, MembershipRole, Organisation, OrganisationStatus, User
 
@@ -31,57 +34,9 @@ PALETTE = [
     ((92, 60, 130), (238, 232, 246)),
 ]
 
-REGIONS = {"midden-brabant": "Midden-Brabant", "utrecht": "Utrecht"}
-# Reused by slug when the members seed made them already (it runs first).
-THEMES = {
-    "energietransitie": ("Energietransitie", "Energy transition"),
-    "jeugdwerkloosheid": ("Jeugdwerkloosheid", "Youth unemployment"),
-    "inclusie": ("Inclusie", "Inclusion"),
-    "wonen": ("Wonen", "Housing"),
-    "zorg": ("Zorg en welzijn", "Care and wellbeing"),
-    "armoede": ("Armoede en schulden", "Poverty and debt"),
-    "eenzaamheid": ("Eenzaamheid", "Loneliness"),
-    "voedsel": ("Voedsel", "Food"),
-    "circulaire-economie": ("Circulaire economie", "Circular economy"),
-}
-ORGANISATIONS = [
-    # slug, name, kind, region
-    ("gemeente-tilburg", "Gemeente Tilburg", "municipality", "midden-brabant"),
-    ("gemeente-utrecht", "Gemeente Utrecht", "municipality", "utrecht"),
-    (
-        "woonstichting-hart-van-brabant",
-        "Woonstichting Hart van Brabant",
-        "housing_corporation",
-        "midden-brabant",
-    ),
-    (
-        "wooncorporatie-de-kempen-brabant",
-        "Wooncorporatie Kempenhuis",
-        "housing_corporation",
-        "midden-brabant",
-    ),
-    (
-        "brabantse-energiecooperatie",
-        "Brabantse Energiecoöperatie",
-        "energy_company",
-        "midden-brabant",
-    ),
-    ("netwerk-energie-zuid", "Energiebedrijf Zuidstroom", "energy_company", "midden-brabant"),
-    (
-        "bewonersvereniging-de-reeshof",
-        "Bewonersvereniging De Reeshof",
-        "neighbourhood_initiative",
-        "midden-brabant",
-    ),
-    ("transport-van-den-heuvel", "Transport Van den Heuvel", "corporate", "midden-brabant"),
-    ("vervoerder-de-wit", "De Wit Transport", "corporate", "midden-brabant"),
-    ("social-impact-factory", "Social Impact Factory", "social_enterprise", "utrecht"),
-    ("roc-tilburg", "ROC Tilburg", "knowledge_institution", "midden-brabant"),
-    ("buurtkeuken-utrecht", "Buurtkeuken Overvecht", "neighbourhood_initiative", "utrecht"),
-    ("hogeschool-utrecht", "Hogeschool Utrecht", "knowledge_institution", "utrecht"),
-    ("repaircafe-kanaleneiland", "Repair Café Kanaleneiland", "civil_society", "utrecht"),
-    ("stichting-schuldhulp-samen", "Stichting Schuldhulp Samen", "civil_society", "utrecht"),
-]
+# The words of the demo (organisations, challenges, initiatives, stories); the regions and
+# themes are those of members/demo.toml.
+CONTENT = tomllib.loads((Path(__file__).parent / "demo.toml").read_text(encoding="utf-8"))
 EDITOR_EMAIL = "redactie@breinaald.localhost"
 
 
@@ -105,35 +60,27 @@ def _cover(title: str, seed: int) -> ContentFile[bytes]:
 
 
 def _themes(*slugs: str) -> list[Theme]:
-    themes = []
-    for slug in slugs:
-        name, name_en = THEMES[slug]
-        theme, _ = Theme.objects.get_or_create(
-            slug=slug, defaults={"name": name, "name_en": name_en}
-        )
-        themes.append(theme)
-    return themes
+    return list(Theme.objects.filter(slug__in=slugs))
 
 
 def _organisations() -> dict[str, Organisation]:
-    regions = {
-        slug: Region.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-        for slug, name in REGIONS.items()
-    }
+    members_demo.ensure_regions_and_themes()
     found = {}
-    for slug, name, kind, region in ORGANISATIONS:
+    for spec in CONTENT["organisations"]:
+        region = Region.objects.get(slug=spec["region"])
         organisation, _ = Organisation.objects.get_or_create(
-            slug=slug,
+            slug=spec["slug"],
             defaults={
-                "name": name,
-                "kind": kind,
-                "region": regions[region],
+                "name": spec["name"],
+                "kind": spec["kind"],
+                "region": region,
                 "status": OrganisationStatus.VERIFIED,
                 "verified_at": timezone.now(),
-                "description": f"{name} werkt mee aan maatschappelijke vraagstukken in {REGIONS[region]}.",
+                "description": f"{spec['name']} werkt mee aan maatschappelijke vraagstukken in "
+                f"{region.name}.",
             },
         )
-        found[slug] = organisation
+        found[spec["slug"]] = organisation
     return found
 
 
@@ -162,329 +109,11 @@ def _editor() -> User:
     return User.objects.get(pk=editor.pk)  # fresh: no stale permission cache
 
 
-CHALLENGES: list[dict[str, Any]] = [
-    {
-        "owner": "gemeente-utrecht",
-        "title": "Jeugdwerkloosheid in Overvecht halveren",
-        "summary": "Eén op de vijf jongeren in Overvecht heeft geen werk of opleiding. Wie helpt ze op weg?",
-        "description": "De gemeente Utrecht zoekt werkgevers, sociaal ondernemers en buurtorganisaties die samen **jeugdwerkloosheid** aanpakken.\n\n- stageplekken en leerwerkbanen\n- begeleiding door maatjes\n- een vaste plek in de wijk",
-        "region": "utrecht",
-        "themes": ("jeugdwerkloosheid", "inclusie"),
-        "stakeholder_kinds": ["corporate", "social_enterprise", "neighbourhood_initiative"],
-        "resources_needed": ["people", "expertise", "network"],
-        "deadline": 120,
-    },
-    {
-        "owner": "gemeente-utrecht",
-        "title": "Eenzaamheid onder ouderen doorbreken",
-        "summary": "Steeds meer ouderen wonen alleen en zien weinig mensen. Hoe bouwen we weer een netwerk om hen heen?",
-        "description": "Zorg, welzijn en buren werken langs elkaar heen. De gemeente Utrecht zoekt een aanpak die de **silo's** doorbreekt.",
-        "region": "utrecht",
-        "themes": ("zorg", "eenzaamheid"),
-        "stakeholder_kinds": ["civil_society", "neighbourhood_initiative", "knowledge_institution"],
-        "resources_needed": ["people", "space", "data"],
-        "deadline": None,
-    },
-    {
-        "owner": "gemeente-utrecht",
-        "title": "Voedselverspilling in de stad verminderen",
-        "summary": "Supermarkten en restaurants gooien veel eten weg, terwijl gezinnen het krap hebben.",
-        "description": "Welke ondernemers en initiatieven brengen overschotten naar wie ze nodig heeft?",
-        "region": "utrecht",
-        "themes": ("voedsel", "circulaire-economie"),
-        "stakeholder_kinds": ["corporate", "social_enterprise"],
-        "resources_needed": ["materials", "space", "funding"],
-        "deadline": 200,
-    },
-    {
-        "owner": "gemeente-tilburg",
-        "title": "Betaalbare woningen verduurzamen zonder hogere woonlasten",
-        "summary": "Huurders mogen er niet op achteruitgaan als hun woning nul-op-de-meter wordt.",
-        "description": "De gemeente Tilburg zoekt partners voor het verduurzamen van huurwoningen met **gelijke woonlasten**.",
-        "region": "midden-brabant",
-        "themes": ("energietransitie", "wonen"),
-        "stakeholder_kinds": ["housing_corporation", "energy_company"],
-        "resources_needed": ["funding", "expertise"],
-        "deadline": None,
-    },
-]
-
-INITIATIVES: list[dict[str, Any]] = [
-    {
-        "lead": "gemeente-tilburg",
-        "title": "Green Deal Nul op de Meter Midden-Brabant",
-        "tagline": "Huurwoningen die net zoveel energie opwekken als ze gebruiken, zonder hogere woonlasten.",
-        "description": "Gemeente Tilburg, woningcorporaties, energiebedrijven en bewoners sloten een **Green Deal**: huurwoningen worden nul-op-de-meter gemaakt. De energierekening verdwijnt, de huurder betaalt een vaste energieprestatievergoeding.\n\nHet begon met één straat in De Reeshof en groeide uit tot een regionale aanpak.",
-        "region": "midden-brabant",
-        "themes": ("energietransitie", "wonen"),
-        "stage": "scaling",
-        "start": date(2014, 6, 1),
-        "website": "https://www.tilburg.nl",
-        "partners": [
-            ("woonstichting-hart-van-brabant", "executing_partner", True),
-            ("wooncorporatie-de-kempen-brabant", "executing_partner", True),
-            ("brabantse-energiecooperatie", "executing_partner", True),
-            ("netwerk-energie-zuid", "funder", True),
-            ("bewonersvereniging-de-reeshof", "knowledge_partner", True),
-            ("roc-tilburg", "knowledge_partner", False),
-        ],
-        "challenges": ["betaalbare-woningen-verduurzamen-zonder-hogere-woonlasten"],
-        "figures": [
-            ("huurwoningen nul-op-de-meter", 450, ""),
-            ("CO₂ bespaard per jaar", 1350, "ton"),
-            ("deelnemende bewoners", 1100, ""),
-        ],
-        "updates": [
-            ("Eerste straat in De Reeshof klaar", 2500),
-            ("Tweehonderd woningen gerenoveerd", 1800),
-            ("Aanpak overgenomen door drie buurgemeenten", 400),
-        ],
-        "story": {
-            "title": "Hoe een straat in De Reeshof nul op de meter werd",
-            "summary": "Gemeente, corporaties, energiebedrijven en bewoners vierden de vierhonderdvijftigste woning.",
-            "problem": "Veel huurwoningen in Tilburg waren slecht geïsoleerd. Bewoners betaalden hoge energierekeningen en de corporaties konden renovaties niet alleen betalen.",
-            "coalition": "De gemeente Tilburg nam het initiatief voor een **Green Deal**. Woningcorporaties, energiebedrijven en de bewonersvereniging zaten vanaf het begin aan tafel.",
-            "what_worked": "Een vaste energieprestatievergoeding: huurders betalen niet meer dan vroeger, en de investering verdient zich terug.",
-            "what_did_not": "De eerste planning was te strak; bewoners wilden meer tijd om te kiezen.",
-            "lessons": "Begin met één straat, laat bewoners het verhaal vertellen, en maak afspraken die niemand bezit.",
-            "results": "Vierhonderdvijftig woningen zijn nul-op-de-meter, met gelijke woonlasten.",
-            "is_celebration": True,
-        },
-    },
-    {
-        "lead": "transport-van-den-heuvel",
-        "title": "Transport zoekt talent: vervoerders tegen jeugdwerkloosheid",
-        "tagline": "Vervoerders in Midden-Brabant bieden jongeren zonder werk een rijbewijs, een baan en een maatje.",
-        "description": "Transportbedrijven hebben chauffeurs nodig, jongeren zoeken werk. Samen met het ROC en de gemeente Tilburg halen vervoerders **jeugdwerkloosheid** omlaag: een leerwerkbaan met groot rijbewijs en begeleiding.",
-        "region": "midden-brabant",
-        "themes": ("jeugdwerkloosheid", "inclusie"),
-        "stage": "running",
-        "start": date(2015, 9, 1),
-        "website": "",
-        "partners": [
-            ("vervoerder-de-wit", "executing_partner", True),
-            ("roc-tilburg", "knowledge_partner", True),
-            ("gemeente-tilburg", "funder", True),
-        ],
-        "challenges": [],
-        "figures": [("jongeren aan het werk", 212, ""), ("behaalde rijbewijzen", 180, "")],
-        "updates": [
-            ("Eerste lichting chauffeurs geslaagd", 1500),
-            ("Tweede vervoerder sluit aan", 900),
-        ],
-        "story": {
-            "title": "Van thuiszitter tot vrachtwagenchauffeur",
-            "summary": "Hoe concurrerende vervoerders samen jongeren aan werk hielpen.",
-            "problem": "In Midden-Brabant zaten honderden jongeren zonder werk, terwijl vervoerders geen chauffeurs konden vinden.",
-            "coalition": "Twee concurrerende vervoerders, het ROC en de gemeente kwamen samen. Niemand was eigenaar; iedereen bracht iets mee.",
-            "what_worked": "Een maatje uit het bedrijf voor elke jongere, en een rijbewijs dat het bedrijf betaalt.",
-            "what_did_not": "Lesgeld vooraf vragen werkte niet: jongeren haakten af.",
-            "lessons": "Concurrenten kunnen samenwerken als het probleem groter is dan ieder bedrijf.",
-            "results": "Meer dan tweehonderd jongeren vonden werk in het transport.",
-            "is_celebration": True,
-        },
-    },
-    {
-        "lead": "social-impact-factory",
-        "title": "Werkplaats Overvecht",
-        "tagline": "Jongeren leren een vak in een werkplaats midden in de wijk.",
-        "description": "Een werkplaats waar jongeren uit Overvecht met ondernemers meubels maken van restmateriaal. Een antwoord op het vraagstuk van de gemeente Utrecht over **jeugdwerkloosheid**.",
-        "region": "utrecht",
-        "themes": ("jeugdwerkloosheid", "circulaire-economie"),
-        "stage": "pilot",
-        "start": date(2023, 3, 1),
-        "website": "",
-        "partners": [
-            ("gemeente-utrecht", "problem_owner", True),
-            ("hogeschool-utrecht", "knowledge_partner", True),
-        ],
-        "challenges": ["jeugdwerkloosheid-in-overvecht-halveren"],
-        "figures": [("jongeren in de werkplaats", 34, "")],
-        "updates": [("Werkplaats geopend", 300)],
-        "story": None,
-    },
-]
-
-MORE = [
-    (
-        "buurtkeuken-utrecht",
-        "Buurtkeuken Overvecht",
-        "Buren koken samen met overgebleven groenten van de markt.",
-        "utrecht",
-        ("voedsel", "zorg"),
-        "running",
-        ["voedselverspilling-in-de-stad-verminderen"],
-    ),
-    (
-        "repaircafe-kanaleneiland",
-        "Repair Café Kanaleneiland",
-        "Vrijwilligers repareren spullen in plaats van ze weg te gooien.",
-        "utrecht",
-        ("circulaire-economie",),
-        "running",
-        [],
-    ),
-    (
-        "hogeschool-utrecht",
-        "Samen Oud in de Wijk",
-        "Studenten en ouderen delen een huis en een maaltijd.",
-        "utrecht",
-        ("zorg", "wonen"),
-        "pilot",
-        ["eenzaamheid-onder-ouderen-doorbreken"],
-    ),
-    (
-        "brabantse-energiecooperatie",
-        "Zonnedaken op Scholen",
-        "Bewoners investeren samen in zonnepanelen op schooldaken.",
-        "midden-brabant",
-        ("energietransitie",),
-        "scaling",
-        [],
-    ),
-    (
-        "bewonersvereniging-de-reeshof",
-        "Energiecoaches De Reeshof",
-        "Buren helpen buren met energie besparen aan de keukentafel.",
-        "midden-brabant",
-        ("energietransitie", "wonen"),
-        "running",
-        [],
-    ),
-    (
-        "stichting-schuldhulp-samen",
-        "Schuldmaatjes Utrecht",
-        "Getrainde vrijwilligers helpen gezinnen uit de schulden.",
-        "utrecht",
-        ("armoede", "zorg"),
-        "running",
-        [],
-    ),
-    (
-        "roc-tilburg",
-        "Leerwerkplaats Installatietechniek",
-        "Studenten leren warmtepompen installeren in echte woningen.",
-        "midden-brabant",
-        ("energietransitie", "inclusie"),
-        "pilot",
-        [],
-    ),
-    (
-        "netwerk-energie-zuid",
-        "Warmtenet Tilburg-Noord",
-        "Restwarmte uit de industrie verwarmt duizend woningen.",
-        "midden-brabant",
-        ("energietransitie",),
-        "idea",
-        [],
-    ),
-    (
-        "social-impact-factory",
-        "Inclusieve Inkoop Utrecht",
-        "Bedrijven kopen in bij sociaal ondernemers die mensen met afstand tot werk in dienst nemen.",
-        "utrecht",
-        ("inclusie",),
-        "running",
-        [],
-    ),
-    (
-        "buurtkeuken-utrecht",
-        "Moestuin op het Dak",
-        "Een daktuin levert groenten aan de buurtkeuken.",
-        "utrecht",
-        ("voedsel",),
-        "completed",
-        [],
-    ),
-    (
-        "gemeente-utrecht",
-        "Jongerenraad Overvecht",
-        "Jongeren adviseren de gemeente over hun eigen wijk.",
-        "utrecht",
-        ("jeugdwerkloosheid",),
-        "running",
-        [],
-    ),
-    (
-        "wooncorporatie-de-kempen-brabant",
-        "Tiny Houses voor Starters",
-        "Tijdelijke kleine woningen op braakliggende grond voor jonge starters.",
-        "midden-brabant",
-        ("wonen", "jeugdwerkloosheid"),
-        "pilot",
-        [],
-    ),
-    (
-        "repaircafe-kanaleneiland",
-        "Fietsenwerkplaats Nieuwkomers",
-        "Nieuwkomers knappen fietsen op en leren zo de taal en de stad kennen.",
-        "utrecht",
-        ("inclusie", "circulaire-economie"),
-        "completed",
-        [],
-    ),
-]
-
-
-# Partners (organisation, role, confirmed) and a short case story for the extra initiatives.
-MORE_PARTNERS: dict[str, list[tuple[str, str, bool]]] = {
-    "Buurtkeuken Overvecht": [("gemeente-utrecht", "funder", True), ("stichting-schuldhulp-samen", "executing_partner", True)],
-    "Repair Café Kanaleneiland": [("hogeschool-utrecht", "knowledge_partner", True)],
-    "Samen Oud in de Wijk": [("gemeente-utrecht", "problem_owner", True), ("buurtkeuken-utrecht", "executing_partner", True)],
-    "Zonnedaken op Scholen": [("gemeente-tilburg", "funder", True), ("roc-tilburg", "executing_partner", True)],
-    "Energiecoaches De Reeshof": [("netwerk-energie-zuid", "knowledge_partner", True), ("gemeente-tilburg", "funder", True)],
-    "Schuldmaatjes Utrecht": [("gemeente-utrecht", "problem_owner", True), ("social-impact-factory", "facilitator", True)],
-    "Leerwerkplaats Installatietechniek": [("woonstichting-hart-van-brabant", "executing_partner", True), ("netwerk-energie-zuid", "funder", True)],
-    "Warmtenet Tilburg-Noord": [("gemeente-tilburg", "problem_owner", True)],
-    "Inclusieve Inkoop Utrecht": [("gemeente-utrecht", "funder", True), ("sociaal-atelier-utrecht", "executing_partner", True)],
-    "Moestuin op het Dak": [("hogeschool-utrecht", "knowledge_partner", True)],
-    "Jongerenraad Overvecht": [("social-impact-factory", "facilitator", True)],
-    "Tiny Houses voor Starters": [("gemeente-tilburg", "problem_owner", True)],
-    "Fietsenwerkplaats Nieuwkomers": [("gemeente-utrecht", "funder", True)],
-}  # fmt: skip
-
-MORE_STORIES: dict[str, dict[str, Any]] = {
-    "Schuldmaatjes Utrecht": {
-        "title": "Honderd gezinnen schuldenvrij dankzij een maatje",
-        "summary": "Vrijwilligers, de gemeente en een verbinder maakten schuldhulp persoonlijk.",
-        "problem": "Gezinnen met schulden wachtten maanden op hulp en durfden vaak niet te bellen.",
-        "coalition": "De gemeente Utrecht bracht het probleem in; Social Impact Factory zette de stichting, de wijkteams en werkgevers aan één tafel.",
-        "what_worked": "Een vast maatje dat meegaat naar de bank, de woningcorporatie en het loket.",
-        "what_did_not": "Een app om afspraken te plannen: gezinnen belden liever.",
-        "lessons": "Vertrouwen gaat voor snelheid. Een maatje uit de eigen wijk werkt het best.",
-        "results": "Honderd gezinnen zijn schuldenvrij; de wachttijd ging van vier maanden naar drie weken.",
-        "is_celebration": True,
-    },
-    "Zonnedaken op Scholen": {
-        "title": "Ouders, school en coöperatie leggen samen zonnepanelen",
-        "summary": "Hoe een coöperatie van ouders twaalf schooldaken vol legde.",
-        "problem": "Scholen hadden grote daken maar geen geld en geen tijd om zonnepanelen te regelen.",
-        "coalition": "De energiecoöperatie verzamelde ouders als investeerders; de gemeente garandeerde de lening; studenten van het ROC hielpen bij de installatie.",
-        "what_worked": "Ouders investeren in hun eigen school: de opbrengst gaat naar lesmateriaal over energie.",
-        "what_did_not": "Het vergunningstraject voor monumentale scholen duurde te lang.",
-        "lessons": "Begin bij de school met de meest enthousiaste directeur, en laat leerlingen meerekenen.",
-        "results": "Twaalf schooldaken, 1.800 panelen en lessen over energie op elke school.",
-        "is_celebration": False,
-    },
-    "Leerwerkplaats Installatietechniek": {
-        "title": "Studenten leren in echte huurwoningen",
-        "summary": "Een corporatie opende haar woningen als leerwerkplaats voor warmtepompen.",
-        "problem": "Er zijn te weinig installateurs om alle woningen van het gas af te halen.",
-        "coalition": "Het ROC, de woonstichting en het energiebedrijf maakten samen een leerlijn in echte woningen.",
-        "what_worked": "Bewoners kregen een vaste student als aanspreekpunt.",
-        "what_did_not": "De eerste groep was te groot voor één begeleider.",
-        "lessons": "Leer in het echt, maar met een kleine groep en een vaste leermeester.",
-        "results": "Veertig studenten gediplomeerd; tweehonderd woningen kregen een warmtepomp.",
-        "is_celebration": True,
-    },
-}
-
-
-def _publish(item: Any, kind: str, by: User, editor: User) -> None:
+def _publish(item: Challenge | Initiative | Story, by: User, editor: User) -> None:
     if item.publication_status == PublicationStatus.DRAFT:
-        getattr(services, f"{kind}_submit")(**{kind: item, "by": by})
+        services.item_submit(item=item, by=by)
     if item.publication_status == PublicationStatus.SUBMITTED:
-        getattr(services, f"{kind}_publish")(**{kind: item, "by": editor})
+        services.item_publish(item=item, by=editor)
 
 
 def _challenge(
@@ -495,7 +124,7 @@ def _challenge(
         return found
     owner = orgs[spec["owner"]]
     writer = _writer(owner)
-    deadline = spec["deadline"]
+    deadline = spec.get("deadline")  # days from today
     challenge = services.challenge_create(
         by=writer,
         owner=owner,
@@ -512,7 +141,7 @@ def _challenge(
             "cover_alt": "",
         },
     )
-    _publish(challenge, "challenge", writer, editor)
+    _publish(challenge, writer, editor)
     return challenge
 
 
@@ -546,30 +175,30 @@ def _initiative(
         "challenge__owner"
     ):
         services.challenge_link_confirm(link=link, by=_writer(link.challenge.owner))
-    for slug, role, confirmed in spec.get("partners", []):
-        partner = orgs[slug]
+    for partner_spec in spec.get("partners", []):
+        partner = orgs.get(partner_spec["organisation"])
+        if partner is None:  # not among this file's organisations: left out
+            continue
         partnership = services.initiative_partner_add(
-            initiative=initiative, organisation=partner, role=role, by=writer
+            initiative=initiative, organisation=partner, role=partner_spec["role"], by=writer
         )
-        if confirmed and not partnership.is_confirmed:
+        if partner_spec["confirmed"] and not partnership.is_confirmed:
             services.initiative_partner_confirm(partnership=partnership, by=_writer(partner))
-    for label, number, unit in spec.get("figures", []):
-        services.impact_figure_add(
-            initiative=initiative, by=writer, label=label, number=number, unit=unit
-        )
-    for title, days_ago in spec.get("updates", []):
+    for figure in spec.get("figures", []):
+        services.impact_figure_add(initiative=initiative, by=writer, **figure)
+    for update in spec.get("updates", []):
         services.initiative_update_add(
             initiative=initiative,
             by=writer,
-            title=title,
+            title=update["title"],
             body="",
-            happened_on=timezone.localdate() - timedelta(days=days_ago),
+            happened_on=timezone.localdate() - timedelta(days=update["days_ago"]),
         )
-    _publish(initiative, "initiative", writer, editor)
+    _publish(initiative, writer, editor)
     story_spec = spec.get("story")
     if story_spec:
         story = services.story_create(by=writer, initiative=initiative, values=story_spec)
-        _publish(story, "story", writer, editor)
+        _publish(story, writer, editor)
     return initiative
 
 
@@ -577,34 +206,21 @@ def seed() -> str:
     orgs = _organisations()
     editor = _editor()
     before = (Initiative.objects.count(), Challenge.objects.count(), Story.objects.count())
-    for number, spec in enumerate(CHALLENGES):
+    for number, spec in enumerate(CONTENT["challenges"]):
         _challenge(spec, orgs, editor, seed=100 + number)
-    for number, spec in enumerate(INITIATIVES):
+    for number, spec in enumerate(CONTENT["initiatives"]):
         _initiative(spec, orgs, editor, seed=number)
-    for number, (lead, title, tagline, region, themes, stage, challenges) in enumerate(MORE):
-        _initiative(
-            {
-                "lead": lead,
-                "title": title,
-                "tagline": tagline,
-                "description": f"{tagline}\n\n**{title}** laat zien wat samenwerken oplevert in {REGIONS[region]}.",
-                "region": region,
-                "themes": themes,
-                "stage": stage,
-                "challenges": challenges,
-                "start": date(2018 + number % 7, 1 + number % 12, 1),
-                "figures": [("betrokken buurtbewoners", 20 + 17 * number, "")],
-                "partners": [
-                    (slug, role, confirmed)
-                    for slug, role, confirmed in MORE_PARTNERS.get(title, [])
-                    if slug in orgs
-                ],
-                "story": MORE_STORIES.get(title),
-            },
-            orgs,
-            editor,
-            seed=10 + number,
-        )
+    for number, spec in enumerate(CONTENT["more_initiatives"]):
+        region = Region.objects.get(slug=spec["region"])
+        more = {
+            "description": f"{spec['tagline']}\n\n**{spec['title']}** laat zien wat samenwerken "
+            f"oplevert in {region.name}.",
+            "start": date(2018 + number % 7, 1 + number % 12, 1),
+            "figures": [
+                {"label": "betrokken buurtbewoners", "number": 20 + 17 * number, "unit": ""}
+            ],
+        }
+        _initiative({**spec, **more}, orgs, editor, seed=10 + number)
     services.search_terms_rebuild()
     after = (Initiative.objects.count(), Challenge.objects.count(), Story.objects.count())
     added = [a - b for a, b in zip(after, before, strict=True)]

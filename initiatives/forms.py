@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CheckboxList, Form, ModelForm, ProcessedImageField, ThemeChoiceField
+from core.forms import (
+    CheckboxList,
+    DateInput,
+    Form,
+    ModelForm,
+    ProcessedImageField,
+    ThemeChoiceField,
+)
 from initiatives.models import (
     Challenge,
     ImpactFigure,
@@ -21,14 +29,15 @@ from initiatives.models import (
 from members.models import Organisation, OrganisationKind
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class ItemForm(ModelForm):
+    """The owner's fields of a challenge, initiative or story; the service writes them."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def values(self) -> dict[str, Any]:
+        """The cleaned values by field name, as the create and update services take them."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
 
 
-class CoverFormMixin(ModelForm):
+class CoverFormMixin(ItemForm):
     """A cover upload is validated and re-encoded here; the service stores it."""
 
     cover_upload = ProcessedImageField(kind="cover", label=_("Cover image"), required=False)
@@ -41,7 +50,7 @@ class CoverFormMixin(ModelForm):
             del self.fields["remove_cover"]
 
     def values(self) -> dict[str, Any]:
-        values = {name: self.cleaned_data[name] for name in self._meta.fields or ()}
+        values = super().values()
         if self.cleaned_data.get("cover_upload"):
             values["cover"] = self.cleaned_data["cover_upload"]
         elif self.cleaned_data.get("remove_cover"):
@@ -107,7 +116,7 @@ class InitiativeForm(CoverFormMixin):
         widgets = {"start_date": DateInput()}
 
 
-class StoryForm(ModelForm):
+class StoryForm(ItemForm):
     class Meta:
         model = Story
         fields = [
@@ -122,19 +131,15 @@ class StoryForm(ModelForm):
             "is_celebration",
         ]
 
-    def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self._meta.fields or ()}
-
 
 class OrganisationChoiceForm(Form):
     """Pick which of your organisations writes the new item."""
 
-    organisation = forms.ModelChoiceField(label=_("On behalf of"), queryset=Organisation.objects)
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        self.fields["organisation"].to_field_name = "slug"  # type: ignore[attr-defined]
+        self.fields["organisation"] = forms.ModelChoiceField(
+            label=_("On behalf of"), queryset=organisations, to_field_name="slug"
+        )
 
 
 class PartnerForm(Form):

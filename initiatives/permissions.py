@@ -9,10 +9,9 @@ of a suspended or archived organisation act on nothing of it (the services say w
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -28,7 +27,6 @@ from members.models import Organisation, User
 from members.roles import ADMIN_ROLES, is_active_organisation, is_editor, role_in
 
 Item = Challenge | Initiative | Story
-T = TypeVar("T", bound=Model)
 
 
 class _Unknown:
@@ -119,25 +117,30 @@ def can_remove_challenge_link(user: User | None, link: ChallengeLink) -> bool:
     return role_in(user, link.initiative.lead) is not None or can_confirm_challenge_link(user, link)
 
 
-def get_item_for_editing[T: Model](request: HttpRequest, model: type[T], slug: str) -> T:
-    """The item when the requester may edit it: 404 for outsiders, 403 for members who may not."""
-    item = get_object_or_404(model, slug=slug)
-    user = request.user if request.user.is_authenticated else None
-    role = role_in(user, item.organisation)  # type: ignore[attr-defined,arg-type]
-    if role is None and not is_editor(user):  # type: ignore[arg-type]
-        raise Http404
-    if not can_edit(user, item, role=role):  # type: ignore[arg-type]
-        raise PermissionDenied
-    return item
-
-
-def get_item_for_member[T: Model](
+def get_item_and_role[T: Item](
     request: HttpRequest, model: type[T], slug: str
 ) -> tuple[T, str | None]:
     """The item and the requester's role in its organisation; 404 unless member or editor."""
     item = get_object_or_404(model, slug=slug)
     user = request.user if request.user.is_authenticated else None
-    role = role_in(user, item.organisation)  # type: ignore[attr-defined,arg-type]
-    if role is None and not is_editor(user):  # type: ignore[arg-type]
+    role = role_in(user, item.organisation)
+    if role is None and not is_editor(user):
         raise Http404
     return item, role
+
+
+def get_item_for_editing[T: Item](request: HttpRequest, model: type[T], slug: str) -> T:
+    """The item when the requester may edit it: 404 for outsiders, 403 for members who may not."""
+    item, role = get_item_and_role(request, model, slug)
+    if not can_edit(request.user if request.user.is_authenticated else None, item, role=role):
+        raise PermissionDenied
+    return item
+
+
+def get_item_for_member[T: Item](request: HttpRequest, model: type[T], slug: str) -> T:
+    """The item when the requester is a member of its organisation: 404 for outsiders, 403
+    for an editor who is no member (editors see the item, but do not write for it)."""
+    item, role = get_item_and_role(request, model, slug)
+    if role is None:
+        raise PermissionDenied
+    return item

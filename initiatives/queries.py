@@ -22,13 +22,17 @@ from core.models import Region, Theme
 from initiatives.models import (
     Challenge,
     ChallengeLink,
+    ChallengeQuerySet,
     ChallengeStatus,
     Initiative,
     InitiativePartner,
+    InitiativeQuerySet,
     InitiativeStage,
     InitiativeUpdate,
     PublicationStatus,
+    PublishableQuerySet,
     Story,
+    StoryQuerySet,
 )
 from members.models import Membership, Organisation, OrganisationKind, User
 from members.roles import LISTED_STATUSES
@@ -147,7 +151,7 @@ def seek(queryset: QuerySet[Any], *, sort: str, after: str, size: int = PAGE_SIZ
 # ---------------------------------------------------------------------------
 
 
-def initiative_cards() -> QuerySet[Initiative]:
+def initiative_cards() -> InitiativeQuerySet:
     return (
         Initiative.objects.published()
         .select_related("lead", "region")
@@ -156,7 +160,7 @@ def initiative_cards() -> QuerySet[Initiative]:
     )
 
 
-def challenge_cards() -> QuerySet[Challenge]:
+def challenge_cards() -> ChallengeQuerySet:
     return (
         Challenge.objects.published()
         .select_related("owner", "region")
@@ -165,7 +169,7 @@ def challenge_cards() -> QuerySet[Challenge]:
     )
 
 
-def story_cards() -> QuerySet[Story]:
+def story_cards() -> StoryQuerySet:
     return (
         Story.objects.published()
         .select_related("initiative", "initiative__lead")
@@ -185,43 +189,35 @@ def story_cards() -> QuerySet[Story]:
     )
 
 
-def initiative_list(filters: ListFilters) -> Page:
-    initiatives = initiative_cards()
+def _filtered_page[Items: PublishableQuerySet[Any]](
+    items: Items, filters: ListFilters, *, stage_field: str = ""
+) -> Page:
+    """One page of a list: the filters every list shares, then seek and count. The stage
+    filter reads ``stage_field`` (an initiative's stage, a challenge's status)."""
     if filters.theme:
-        initiatives = initiatives.with_theme(filters.theme)
+        items = items.with_theme(filters.theme)
     if filters.region:
-        initiatives = initiatives.in_region(filters.region)
-    if filters.stage:
-        initiatives = initiatives.filter(stage=filters.stage)
+        items = items.in_region(filters.region)
+    if filters.stage and stage_field:
+        items = items.filter(**{stage_field: filters.stage})
     if filters.kind:
-        initiatives = initiatives.filter(lead__kind=filters.kind)
-    return _seek_and_count(initiatives, filters)
+        items = items.filter(**{f"{items.model.ORGANISATION_PATH}__kind": filters.kind})
+    return _seek_and_count(items, filters)
+
+
+def initiative_list(filters: ListFilters) -> Page:
+    return _filtered_page(initiative_cards(), filters, stage_field="stage")
 
 
 def challenge_list(filters: ListFilters) -> Page:
-    challenges = challenge_cards()
-    if filters.theme:
-        challenges = challenges.with_theme(filters.theme)
-    if filters.region:
-        challenges = challenges.in_region(filters.region)
-    if filters.stage:
-        challenges = challenges.filter(status=filters.stage)
-    if filters.kind:
-        challenges = challenges.filter(owner__kind=filters.kind)
-    return _seek_and_count(challenges, filters)
+    return _filtered_page(challenge_cards(), filters, stage_field="status")
 
 
 def story_list(filters: ListFilters) -> Page:
     stories = story_cards()
-    if filters.theme:
-        stories = stories.with_theme(filters.theme)
-    if filters.region:
-        stories = stories.in_region(filters.region)
-    if filters.kind:
-        stories = stories.filter(initiative__lead__kind=filters.kind)
     if filters.celebration:
         stories = stories.filter(is_celebration=True)
-    return _seek_and_count(stories, filters)
+    return _filtered_page(stories, filters)
 
 
 def facet_options() -> dict[str, Any]:
@@ -460,7 +456,7 @@ def feed_items(
     *, kind: str, theme: str = "", region: str = "", limit: int = 30
 ) -> list[Challenge | Initiative | Story]:
     """Newest published items for a feed: one kind, or all three for a theme or region."""
-    sources = {
+    sources: dict[str, PublishableQuerySet[Any]] = {
         "initiatives": Initiative.objects.published().select_related("lead"),
         "challenges": Challenge.objects.published().select_related("owner"),
         "stories": Story.objects.published().select_related("initiative__lead"),

@@ -79,6 +79,7 @@ _CHALLENGE = Challenge._meta.db_table
 _STORY = Story._meta.db_table
 _ORGANISATION = Organisation._meta.db_table
 
+
 # Each kind's candidates, as (kind, id, rank). ``{q}`` is the query; it is repeated rather
 # than put in a CTE so that the planner sees a constant and can estimate how many rows match:
 # a common word is then read by a short sequential scan that stops at the LIMIT, a rare word
@@ -86,19 +87,29 @@ _ORGANISATION = Organisation._meta.db_table
 # story also needs its initiative published; the owning organisation must be listed, which
 # a join on its primary key checks per candidate) and ``Organisation.objects.listed()``.
 # ``%(listed)s`` is ``members.roles.LISTED_STATUSES``, passed as a parameter.
+def _owned_candidates_sql(kind: str, table: str, owner_column: str) -> str:
+    """The candidates of initiatives or challenges: the same rule, another owner column."""
+    return f"""
+        SELECT '{kind}' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
+        FROM {table} x JOIN {_ORGANISATION} o ON o.id = x.{owner_column}
+        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
+            AND x.search_vector @@ {{q}}
+        LIMIT %(candidates)s"""
+
+
+def _owned_page_sql(kind: str, table: str, owner_column: str) -> str:
+    """The page's initiatives or challenges, with the name of the owning organisation."""
+    return f"""
+        SELECT p.kind, p.id, p.rank, x.title, x.slug, o.name,
+            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
+        FROM page p JOIN {table} x ON x.id = p.id
+            JOIN {_ORGANISATION} o ON o.id = x.{owner_column}
+        WHERE p.kind = '{kind}'"""
+
+
 _CANDIDATES_SQL = {
-    "initiative": f"""
-        SELECT 'initiative' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
-        FROM {_INITIATIVE} x JOIN {_ORGANISATION} o ON o.id = x.lead_id
-        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
-            AND x.search_vector @@ {{q}}
-        LIMIT %(candidates)s""",
-    "challenge": f"""
-        SELECT 'challenge' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
-        FROM {_CHALLENGE} x JOIN {_ORGANISATION} o ON o.id = x.owner_id
-        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
-            AND x.search_vector @@ {{q}}
-        LIMIT %(candidates)s""",
+    "initiative": _owned_candidates_sql("initiative", _INITIATIVE, "lead_id"),
+    "challenge": _owned_candidates_sql("challenge", _CHALLENGE, "owner_id"),
     "story": f"""
         SELECT 'story' AS kind, s.id, ts_rank(s.search_vector, {{q}}) AS rank
         FROM {_STORY} s JOIN {_INITIATIVE} i ON i.id = s.initiative_id
@@ -115,18 +126,8 @@ _CANDIDATES_SQL = {
 # The page's hits with what a result shows: title, slug, a line of context, and the snippet.
 # ts_headline re-parses the whole text, so it runs for the (at most 21) rows of the page only.
 _PAGE_SQL = {
-    "initiative": f"""
-        SELECT p.kind, p.id, p.rank, x.title, x.slug, o.name,
-            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
-        FROM page p JOIN {_INITIATIVE} x ON x.id = p.id
-            JOIN {_ORGANISATION} o ON o.id = x.lead_id
-        WHERE p.kind = 'initiative'""",
-    "challenge": f"""
-        SELECT p.kind, p.id, p.rank, x.title, x.slug, o.name,
-            ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)
-        FROM page p JOIN {_CHALLENGE} x ON x.id = p.id
-            JOIN {_ORGANISATION} o ON o.id = x.owner_id
-        WHERE p.kind = 'challenge'""",
+    "initiative": _owned_page_sql("initiative", _INITIATIVE, "lead_id"),
+    "challenge": _owned_page_sql("challenge", _CHALLENGE, "owner_id"),
     "story": f"""
         SELECT p.kind, p.id, p.rank, x.title, x.slug, i.title,
             ts_headline({{config}}, left(x.search_text, %(headline_chars)s), {{q}}, %(headline)s)

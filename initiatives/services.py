@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
@@ -27,6 +27,8 @@ from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.markdown import markdown_to_text
 from core.ratelimit import hit
+from core.slugs import insert_with_unique_slug
+from core.updates import apply_changes, with_auto_now
 from initiatives import permissions
 from initiatives.models import (
     Challenge,
@@ -48,29 +50,18 @@ from members.roles import organisation_admins
 
 Item = Challenge | Initiative | Story
 
-# Path segments the URLs use next to slugs; a title may never take them.
-RESERVED_SLUGS = {"nieuw", "mijn", "feed", "atom", "zoeken"}
 COVER_KIND = "cover"
 GALLERY_KIND = "gallery"
+# The many-to-many fields an owner writes, set after the row is saved.
+_M2M: dict[type[Item], frozenset[str]] = {
+    Challenge: frozenset({"themes"}),
+    Initiative: frozenset({"themes", "challenges"}),
+    Story: frozenset(),
+}
 
 # ---------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------
-
-
-def unique_slug(model: type[Model], title: str, *, exclude_pk: int | None = None) -> str:
-    base = (slugify(title) or "item")[:150].strip("-") or "item"
-    if base in RESERVED_SLUGS:
-        base = f"{base}-1"
-    taken = set(
-        model._default_manager.filter(slug__startswith=base)  # type: ignore[attr-defined]
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, counter = base, 2
-    while slug in taken:
-        slug, counter = f"{base}-{counter}", counter + 1
-    return slug
 
 
 def normalise_word(word: str) -> str:
@@ -83,6 +74,7 @@ WORD_RE = re.compile(r"[^\W\d_]{4,60}")
 
 
 def words_of(text: str) -> set[str]:
+    """The words of ``text`` the typo vocabulary keeps: letters only, 4 to 60 of them."""
     return set(WORD_RE.findall(normalise_word(text)))
 
 
@@ -98,8 +90,6 @@ def search_terms_add(*, text: str) -> None:
 @transaction.atomic
 def search_terms_rebuild() -> int:
     """Rebuild the typo vocabulary from all public text, organisations included."""
-    from initiatives.models import InitiativeUpdate
-
     words: set[str] = set()
     sources = [
         Initiative.objects.published().values_list("title", "tagline", "search_text"),
@@ -119,6 +109,7 @@ def search_terms_rebuild() -> int:
 
 
 def public_text(item: Item) -> str:
+    """The text of ``item`` that anyone can read once it is public, for the vocabulary."""
     parts = [item.title, getattr(item, "tagline", ""), getattr(item, "summary", "")]
     return " ".join([*parts, item.build_search_text()])
 
@@ -173,41 +164,34 @@ def _set_cover(item: Challenge | Initiative, cover: File[Any] | bool | None) -> 
         return
     old_name = item.cover.name or ""
     if cover is False:
-        item.cover = None  # type: ignore[assignment]
+        item.cover = None
     else:
         item.cover.save(cover.name or "cover.jpg", cover, save=False)
-    item.save(update_fields=["cover"])
+    item.save(update_fields=with_auto_now(item, ["cover"]))
     if item.cover:
         make_renditions(item.cover, COVER_KIND)
     if old_name and old_name != item.cover.name:
-        old = FieldFile(item, item._meta.get_field("cover"), old_name)  # type: ignore[arg-type]
+        old = FieldFile(item, item._meta.get_field("cover"), old_name)
         transaction.on_commit(lambda: delete_image(old, COVER_KIND))
 
 
-def _apply(item: Item, values: Mapping[str, Any], m2m: Iterable[str]) -> dict[str, Any]:
-    """Set the owner's fields on ``item``; return the many-to-many values and the cover,
-    for after the save. Anything else (the state, the hiding) is no value to write here."""
+def _apply(
+    item: Item, values: Mapping[str, Any], m2m: Iterable[str]
+) -> tuple[list[str], dict[str, Any]]:
+    """Set the owner's fields on ``item``: return the columns that changed (for
+    ``update_fields``) and the many-to-many values and the cover, for after the save.
+    Anything else (the state, the hiding) is no value to write here."""
     refused = set(values) - {*item.OWNER_FIELDS, *m2m, "cover"}
     if refused:
         raise ValueError(f"Not written by its owner: {', '.join(sorted(refused))}")
-    later: dict[str, Any] = {}
-    for name, value in values.items():
-        if name in m2m or name == "cover":
-            later[name] = value
-        else:
-            setattr(item, name, value)
-    return later
-
-
-def _save_owner_edit(item: Item, values: Mapping[str, Any], later: Mapping[str, Any]) -> None:
-    """Write only the columns the owner changed: never the state or the hiding, which an
-    editor may have changed since (the row is locked, but this copy is the owner's)."""
-    fields = [name for name in values if name not in later]
-    item.save(update_fields=[*fields, "updated_at"])
+    later = {name: value for name, value in values.items() if name in m2m or name == "cover"}
+    changed = apply_changes(item, {k: v for k, v in values.items() if k not in later})
+    return changed, later
 
 
 def _after_save(item: Item, later: Mapping[str, Any], by: User) -> None:
-    if "themes" in later:
+    """What needs the saved row: themes, challenge links, the cover, the vocabulary."""
+    if "themes" in later and not isinstance(item, Story):
         item.themes.set(list(later["themes"]))
     if "challenges" in later and isinstance(item, Initiative):
         _challenge_links_set(item, list(later["challenges"]), by)
@@ -228,9 +212,8 @@ def challenge_create(*, by: User, owner: Organisation, values: Mapping[str, Any]
     roles.require_active_organisation(owner)
     _require(permissions.can_create_for(by, owner))
     challenge = Challenge(owner=owner, created_by=by)
-    later = _apply(challenge, values, m2m={"themes"})
-    challenge.slug = unique_slug(Challenge, challenge.title)
-    challenge.save()
+    _changed, later = _apply(challenge, values, m2m=_M2M[Challenge])
+    insert_with_unique_slug(challenge, challenge.title)
     _after_save(challenge, later, by)
     return challenge
 
@@ -246,12 +229,16 @@ def _check_editable(item: Item, by: User) -> None:
 
 
 @transaction.atomic
-def challenge_update(*, challenge: Challenge, by: User, values: Mapping[str, Any]) -> Challenge:
-    _check_editable(challenge, by)
-    later = _apply(challenge, values, m2m={"themes"})
-    _save_owner_edit(challenge, values, later)
-    _after_save(challenge, later, by)
-    return challenge
+def item_update(*, item: Item, by: User, values: Mapping[str, Any]) -> Item:
+    """The owner's members change an item they may still edit (``can_edit``). Only the
+    columns whose value changed are written: never the state or the hiding, which an editor
+    may have changed since (the row is locked, but this copy is the owner's)."""
+    _check_editable(item, by)
+    changed, later = _apply(item, values, m2m=_M2M[type(item)])
+    if changed:
+        item.save(update_fields=changed)
+    _after_save(item, later, by)
+    return item
 
 
 @transaction.atomic
@@ -260,18 +247,8 @@ def initiative_create(*, by: User, lead: Organisation, values: Mapping[str, Any]
     roles.require_active_organisation(lead)
     _require(permissions.can_create_for(by, lead))
     initiative = Initiative(lead=lead, created_by=by)
-    later = _apply(initiative, values, m2m={"themes", "challenges"})
-    initiative.slug = unique_slug(Initiative, initiative.title)
-    initiative.save()
-    _after_save(initiative, later, by)
-    return initiative
-
-
-@transaction.atomic
-def initiative_update(*, initiative: Initiative, by: User, values: Mapping[str, Any]) -> Initiative:
-    _check_editable(initiative, by)
-    later = _apply(initiative, values, m2m={"themes", "challenges"})
-    _save_owner_edit(initiative, values, later)
+    _changed, later = _apply(initiative, values, m2m=_M2M[Initiative])
+    insert_with_unique_slug(initiative, initiative.title)
     _after_save(initiative, later, by)
     return initiative
 
@@ -282,19 +259,8 @@ def story_create(*, by: User, initiative: Initiative, values: Mapping[str, Any])
     roles.require_active_organisation(initiative.lead)
     _require(permissions.can_create_for(by, initiative.lead))
     story = Story(initiative=initiative, author=by)
-    _apply(story, values, m2m=())
-    story.slug = unique_slug(Story, story.title)
-    story.save()
-    return story
-
-
-@transaction.atomic
-def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
-    _check_editable(story, by)
-    later = _apply(story, values, m2m=())
-    _save_owner_edit(story, values, later)
-    if story.is_published:
-        search_terms_add(text=public_text(story))
+    _apply(story, values, m2m=_M2M[Story])
+    insert_with_unique_slug(story, story.title)
     return story
 
 
@@ -303,7 +269,9 @@ def story_update(*, story: Story, by: User, values: Mapping[str, Any]) -> Story:
 # ---------------------------------------------------------------------------
 
 
-def _submit(item: Item, by: User) -> None:
+@transaction.atomic
+def item_submit(*, item: Item, by: User) -> None:
+    """An admin of the owning organisation asks the editors to publish a draft."""
     _lock(item)
     roles.require_active_organisation(item.organisation)
     _refuse_hidden(item)
@@ -313,8 +281,16 @@ def _submit(item: Item, by: User) -> None:
     item.save(update_fields=["publication_status", "submitted_at", "updated_at"])
 
 
-def _publish(item: Item, by: User) -> None:
+@transaction.atomic
+def item_publish(*, item: Item, by: User) -> None:
+    """An editor publishes a submitted (or archived) item; a story needs its initiative
+    public first. The owner hears of it when it was waiting for this decision."""
     roles.require_editor(by)
+    if isinstance(item, Story) and not item.initiative.is_published:
+        raise ValidationError(
+            _("Publish the initiative first: a story cannot be public on its own."),
+            code="initiative_not_published",
+        )
     _lock(item)
     if item.is_hidden:  # lifting the hiding is a decision of its own, with its own trace
         raise ValidationError(
@@ -332,7 +308,9 @@ def _publish(item: Item, by: User) -> None:
         _tell_decision(item, published=True, reason="")
 
 
-def _archive(item: Item, by: User) -> None:
+@transaction.atomic
+def item_archive(*, item: Item, by: User) -> None:
+    """Take an item off the public pages: its own admins withdraw it, or an editor does."""
     _lock(item)
     if roles.is_admin_role(roles.role_in(by, item.organisation)):
         roles.require_active_organisation(item.organisation)  # its own admins withdraw it
@@ -343,60 +321,6 @@ def _archive(item: Item, by: User) -> None:
     item.archived_at = timezone.now()
     item.save(update_fields=["publication_status", "archived_at", "updated_at"])
     audit_record(actor=by, action=f"{item._meta.model_name}.archive", target=item)
-
-
-@transaction.atomic
-def challenge_submit(*, challenge: Challenge, by: User) -> None:
-    """An admin of the problem owner asks the editors to publish the challenge."""
-    _submit(challenge, by)
-
-
-@transaction.atomic
-def challenge_publish(*, challenge: Challenge, by: User) -> None:
-    """An editor publishes a submitted (or archived) challenge."""
-    _publish(challenge, by)
-
-
-@transaction.atomic
-def challenge_archive(*, challenge: Challenge, by: User) -> None:
-    _archive(challenge, by)
-
-
-@transaction.atomic
-def initiative_submit(*, initiative: Initiative, by: User) -> None:
-    """An admin of the lead organisation asks the editors to publish the initiative."""
-    _submit(initiative, by)
-
-
-@transaction.atomic
-def initiative_publish(*, initiative: Initiative, by: User) -> None:
-    _publish(initiative, by)
-
-
-@transaction.atomic
-def initiative_archive(*, initiative: Initiative, by: User) -> None:
-    _archive(initiative, by)
-
-
-@transaction.atomic
-def story_submit(*, story: Story, by: User) -> None:
-    _submit(story, by)
-
-
-@transaction.atomic
-def story_publish(*, story: Story, by: User) -> None:
-    """An editor publishes a story; its initiative must be public first."""
-    if not story.initiative.is_published:
-        raise ValidationError(
-            _("Publish the initiative first: a story cannot be public on its own."),
-            code="initiative_not_published",
-        )
-    _publish(story, by)
-
-
-@transaction.atomic
-def story_archive(*, story: Story, by: User) -> None:
-    _archive(story, by)
 
 
 # ---------------------------------------------------------------------------
@@ -580,18 +504,12 @@ def challenge_link_remove(*, link: ChallengeLink, by: User) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _check_initiative_editable(initiative: Initiative, by: User) -> None:
-    _lock(initiative)
-    roles.require_active_organisation(initiative.lead)
-    _refuse_hidden(initiative)
-    _require(permissions.can_edit(by, initiative))
-
-
 @transaction.atomic
 def impact_figure_add(
-    *, initiative: Initiative, by: User, label: str, number: Any, unit: str = ""
+    *, initiative: Initiative, by: User, label: str, number: Decimal, unit: str = ""
 ) -> ImpactFigure:
-    _check_initiative_editable(initiative, by)
+    """A figure of what the initiative achieved, shown after the ones it has."""
+    _check_editable(initiative, by)
     position = initiative.impact_figures.count()
     return ImpactFigure.objects.create(
         initiative=initiative, label=label, number=number, unit=unit, position=position
@@ -600,16 +518,17 @@ def impact_figure_add(
 
 @transaction.atomic
 def impact_figure_remove(*, figure: ImpactFigure, by: User) -> None:
-    _check_initiative_editable(figure.initiative, by)
+    """Take a figure off the initiative's page."""
+    _check_editable(figure.initiative, by)
     figure.delete()
 
 
 @transaction.atomic
 def initiative_update_add(
-    *, initiative: Initiative, by: User, title: str, body: str, happened_on: Any
+    *, initiative: Initiative, by: User, title: str, body: str, happened_on: date
 ) -> InitiativeUpdate:
     """A new entry on the timeline; it counts as public text once the initiative is public."""
-    _check_initiative_editable(initiative, by)
+    _check_editable(initiative, by)
     update = InitiativeUpdate.objects.create(
         initiative=initiative, title=title, body=body, happened_on=happened_on, author=by
     )
@@ -622,7 +541,8 @@ def initiative_update_add(
 def initiative_image_add(
     *, initiative: Initiative, by: User, image: File[Any], caption: str
 ) -> InitiativeImage:
-    _check_initiative_editable(initiative, by)
+    """A gallery picture (prepared by core.images.prepare_image), with its renditions."""
+    _check_editable(initiative, by)
     picture = InitiativeImage(
         initiative=initiative, caption=caption, position=initiative.images.count()
     )
@@ -634,7 +554,8 @@ def initiative_image_add(
 
 @transaction.atomic
 def initiative_image_remove(*, picture: InitiativeImage, by: User) -> None:
-    _check_initiative_editable(picture.initiative, by)
+    """Take a gallery picture off; its files go once the removal is committed."""
+    _check_editable(picture.initiative, by)
     field_file = picture.image
     picture.delete()
     transaction.on_commit(lambda: delete_image(field_file, GALLERY_KIND))
@@ -684,7 +605,9 @@ def _tell_decision(item: Item, *, published: bool, reason: str) -> None:
     )
 
 
-def _reject(item: Item, by: User, reason: str) -> None:
+@transaction.atomic
+def item_reject(*, item: Item, by: User, reason: str) -> None:
+    """An editor sends a submitted item back to draft; the author hears why."""
     roles.require_editor(by)
     _lock(item)
     reason = reason.strip()
@@ -696,24 +619,6 @@ def _reject(item: Item, by: User, reason: str) -> None:
     item.save(update_fields=["publication_status", "updated_at"])
     audit_record(actor=by, action=f"{item._meta.model_name}.reject", target=item, reason=reason)
     _tell_decision(item, published=False, reason=reason)
-
-
-@transaction.atomic
-def challenge_reject(*, challenge: Challenge, by: User, reason: str) -> None:
-    """An editor sends a submitted challenge back to draft; the author hears why."""
-    _reject(challenge, by, reason)
-
-
-@transaction.atomic
-def initiative_reject(*, initiative: Initiative, by: User, reason: str) -> None:
-    """An editor sends a submitted initiative back to draft; the author hears why."""
-    _reject(initiative, by, reason)
-
-
-@transaction.atomic
-def story_reject(*, story: Story, by: User, reason: str) -> None:
-    """An editor sends a submitted story back to draft; the author hears why."""
-    _reject(story, by, reason)
 
 
 # ---------------------------------------------------------------------------

@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from initiatives.models import Challenge, Initiative, Story
 
+Item = Challenge | Initiative | Story
 
-class PublishedSitemap(Sitemap):  # type: ignore[type-arg]
-    model: Any = Initiative
+
+class PublishedSitemap(Sitemap[Item]):
+    model: type[Item] = Initiative
     changefreq = "weekly"
     limit = 5000
     i18n = True
     alternates = True
     x_default = True
 
-    def items(self) -> Any:
+    def items(self) -> QuerySet[Item]:
         return (
             self.model.objects.published()
             .only("slug", "updated_at")
             .order_by("-published_at", "-slug")
         )
 
-    def lastmod(self, item: Any) -> datetime:
+    def lastmod(self, item: Item) -> datetime:
         return item.updated_at
 
 
@@ -45,7 +47,7 @@ class StorySitemap(PublishedSitemap):
     priority = 0.7
 
 
-class ListSitemap(Sitemap):  # type: ignore[type-arg]
+class ListSitemap(Sitemap[str]):
     changefreq = "daily"
     priority = 0.5
     i18n = True
@@ -57,7 +59,7 @@ class ListSitemap(Sitemap):  # type: ignore[type-arg]
             "initiatives:story_list",
         ]
 
-    def location(self, item: str) -> str:  # type: ignore[override]
+    def location(self, item: str) -> str:
         return reverse(item)
 
 

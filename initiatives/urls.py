@@ -1,85 +1,132 @@
-from django.urls import path
+from django.contrib.syndication.views import Feed
+from django.urls import URLPattern, URLResolver, include, path
 
 from initiatives import feeds
 from initiatives.views import browse, write
 
 app_name = "initiatives"
 
-urlpatterns = [
-    # Initiatives
-    path("initiatieven/", browse.initiative_list, name="initiative_list"),
-    path("initiatieven/nieuw/", write.initiative_create, name="initiative_create"),
-    path("initiatieven/mijn/", browse.workspace, name="workspace"),
-    path("initiatieven/feed/", feeds.InitiativeRss(), name="initiative_feed"),
-    path("initiatieven/feed/atom/", feeds.InitiativeAtom(), name="initiative_feed_atom"),
-    path("initiatieven/<slug:slug>/", browse.initiative_detail, name="initiative_detail"),
-    path("initiatieven/<slug:slug>/bewerken/", write.initiative_edit, name="initiative_edit"),
-    path("initiatieven/<slug:slug>/beheer/", write.initiative_manage, name="initiative_manage"),
-    path("initiatieven/<slug:slug>/verhaal/", write.story_create, name="story_create"),
-    path("initiatieven/<slug:slug>/partners/", write.partner_add, name="partner_add"),
+
+def _with_feeds(page: URLPattern, kind: str, rss: Feed, atom: Feed) -> list[URLPattern]:
+    """A page that lists items, with its RSS and Atom feeds below it: every list the site
+    publishes has both, named ``<kind>_feed`` and ``<kind>_feed_atom``."""
+    return [
+        page,
+        path("feed/", rss, name=f"{kind}_feed"),
+        path("feed/atom/", atom, name=f"{kind}_feed_atom"),
+    ]
+
+
+# The paths below one initiative ("initiatieven/<slug>/"): partners and links to challenges
+# stand on the other organisation's consent, so they have their own confirm and remove.
+partner_patterns = [
+    path("bevestigen/", write.partner_confirm, name="partner_confirm"),
+    path("verwijderen/", write.partner_remove, name="partner_remove"),
+]
+challenge_link_patterns = [
+    path("bevestigen/", write.challenge_link_confirm, name="challenge_link_confirm"),
+    path("verwijderen/", write.challenge_link_remove, name="challenge_link_remove"),
+]
+initiative_patterns: list[URLPattern | URLResolver] = [
+    path("", browse.initiative_detail, name="initiative_detail"),
+    path("bewerken/", write.initiative_edit, name="initiative_edit"),
+    path("beheer/", write.initiative_manage, name="initiative_manage"),
     path(
-        "initiatieven/<slug:slug>/partners/<slug:organisation_slug>/bevestigen/",
-        write.partner_confirm,
-        name="partner_confirm",
-    ),
-    path(
-        "initiatieven/<slug:slug>/partners/<slug:organisation_slug>/verwijderen/",
-        write.partner_remove,
-        name="partner_remove",
-    ),
-    path(
-        "initiatieven/<slug:slug>/vraagstukken/<slug:challenge_slug>/bevestigen/",
-        write.challenge_link_confirm,
-        name="challenge_link_confirm",
-    ),
-    path(
-        "initiatieven/<slug:slug>/vraagstukken/<slug:challenge_slug>/verwijderen/",
-        write.challenge_link_remove,
-        name="challenge_link_remove",
-    ),
-    path("initiatieven/<slug:slug>/cijfers/", write.figure_add, name="figure_add"),
-    path("initiatieven/<slug:slug>/cijfers/weg/", write.figure_remove, name="figure_remove"),
-    path("initiatieven/<slug:slug>/updates/", write.update_add, name="update_add"),
-    path("initiatieven/<slug:slug>/fotos/", write.picture_add, name="picture_add"),
-    path("initiatieven/<slug:slug>/fotos/weg/", write.picture_remove, name="picture_remove"),
-    # Challenges
-    path("vraagstukken/", browse.challenge_list, name="challenge_list"),
-    path("vraagstukken/nieuw/", write.challenge_create, name="challenge_create"),
-    path("vraagstukken/feed/", feeds.ChallengeRss(), name="challenge_feed"),
-    path("vraagstukken/feed/atom/", feeds.ChallengeAtom(), name="challenge_feed_atom"),
-    path("vraagstukken/<slug:slug>/", browse.challenge_detail, name="challenge_detail"),
-    path("vraagstukken/<slug:slug>/bewerken/", write.challenge_edit, name="challenge_edit"),
-    # Stories
-    path("verhalen/", browse.story_list, name="story_list"),
-    path("verhalen/feed/", feeds.StoryRss(), name="story_feed"),
-    path("verhalen/feed/atom/", feeds.StoryAtom(), name="story_feed_atom"),
-    path("verhalen/<slug:slug>/", browse.story_detail, name="story_detail"),
-    path("verhalen/<slug:slug>/bewerken/", write.story_edit, name="story_edit"),
-    # Publishing states (POST only)
-    path(
-        "initiatieven/<slug:slug>/status/<str:action>/",
+        "status/<str:action>/",
         write.transition,
         {"kind": "initiative"},
         name="initiative_transition",
     ),
+    path("verhaal/", write.story_create, name="story_create"),
+    path("partners/", write.partner_add, name="partner_add"),
+    path("partners/<slug:organisation_slug>/", include(partner_patterns)),
+    path("vraagstukken/<slug:challenge_slug>/", include(challenge_link_patterns)),
+    path("cijfers/", write.figure_add, name="figure_add"),
+    path("cijfers/weg/", write.figure_remove, name="figure_remove"),
+    path("updates/", write.update_add, name="update_add"),
+    path("fotos/", write.picture_add, name="picture_add"),
+    path("fotos/weg/", write.picture_remove, name="picture_remove"),
+]
+
+# Publishing states change by POST only ("status/<action>/").
+challenge_patterns = [
+    path("", browse.challenge_detail, name="challenge_detail"),
+    path("bewerken/", write.challenge_edit, name="challenge_edit"),
     path(
-        "vraagstukken/<slug:slug>/status/<str:action>/",
-        write.transition,
-        {"kind": "challenge"},
-        name="challenge_transition",
+        "status/<str:action>/", write.transition, {"kind": "challenge"}, name="challenge_transition"
+    ),
+]
+story_patterns = [
+    path("", browse.story_detail, name="story_detail"),
+    path("bewerken/", write.story_edit, name="story_edit"),
+    path("status/<str:action>/", write.transition, {"kind": "story"}, name="story_transition"),
+]
+
+urlpatterns = [
+    path(
+        "initiatieven/",
+        include(
+            [
+                *_with_feeds(
+                    path("", browse.initiative_list, name="initiative_list"),
+                    "initiative",
+                    feeds.InitiativeRss(),
+                    feeds.InitiativeAtom(),
+                ),
+                path("nieuw/", write.initiative_create, name="initiative_create"),
+                path("mijn/", browse.workspace, name="workspace"),
+            ]
+        ),
+    ),
+    path("initiatieven/<slug:slug>/", include(initiative_patterns)),
+    path(
+        "vraagstukken/",
+        include(
+            [
+                *_with_feeds(
+                    path("", browse.challenge_list, name="challenge_list"),
+                    "challenge",
+                    feeds.ChallengeRss(),
+                    feeds.ChallengeAtom(),
+                ),
+                path("nieuw/", write.challenge_create, name="challenge_create"),
+            ]
+        ),
+    ),
+    path("vraagstukken/<slug:slug>/", include(challenge_patterns)),
+    path(
+        "verhalen/",
+        include(
+            _with_feeds(
+                path("", browse.story_list, name="story_list"),
+                "story",
+                feeds.StoryRss(),
+                feeds.StoryAtom(),
+            )
+        ),
+    ),
+    path("verhalen/<slug:slug>/", include(story_patterns)),
+    path(
+        "themas/<slug:slug>/",
+        include(
+            _with_feeds(
+                path("", browse.theme_detail, name="theme_detail"),
+                "theme",
+                feeds.ThemeRss(),
+                feeds.ThemeAtom(),
+            )
+        ),
     ),
     path(
-        "verhalen/<slug:slug>/status/<str:action>/",
-        write.transition,
-        {"kind": "story"},
-        name="story_transition",
+        "regios/<slug:slug>/",
+        include(
+            _with_feeds(
+                path("", browse.region_detail, name="region_detail"),
+                "region",
+                feeds.RegionRss(),
+                feeds.RegionAtom(),
+            )
+        ),
     ),
-    # Themes, regions, search
-    path("themas/<slug:slug>/", browse.theme_detail, name="theme_detail"),
-    path("themas/<slug:slug>/feed/", feeds.ThemeRss(), name="theme_feed"),
-    path("themas/<slug:slug>/feed/atom/", feeds.ThemeAtom(), name="theme_feed_atom"),
-    path("regios/<slug:slug>/", browse.region_detail, name="region_detail"),
-    path("regios/<slug:slug>/feed/", feeds.RegionRss(), name="region_feed"),
-    path("regios/<slug:slug>/feed/atom/", feeds.RegionAtom(), name="region_feed_atom"),
     path("zoeken/", browse.search_page, name="search"),
 ]

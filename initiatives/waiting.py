@@ -8,13 +8,14 @@ a draft); what they said is the reason of its latest ``*.reject`` entry in the a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,55 +192,65 @@ def _kind_label(item: Item) -> str:
     return _("Your story")
 
 
+def _to_confirm[R: (InitiativePartner, ChallengeLink)](
+    requests: QuerySet[R], kind: str, anchor: str, text: Callable[[R], str]
+) -> list[WaitingItem]:
+    """The oldest requests an admin of the organisation asked may confirm or decline, each
+    pointing to its list (``anchor``) in the workspace."""
+    url = f"{reverse('initiatives:workspace')}#{anchor}"
+    return [
+        WaitingItem(
+            kind=kind,
+            text=text(request),
+            action_label=_("Confirm or decline"),
+            action_url=url,
+            since=request.created_at,
+        )
+        for request in requests.order_by("created_at", "pk")[:WAITING_LIMIT]
+    ]
+
+
 def waiting_for(user: User) -> list[WaitingItem]:
     """Partner requests and challenge links to confirm (as an admin of the organisation
     asked), concepts waiting for the editors (with how long that usually takes) and concepts
     they sent back (with their reason). At most seven queries, however many items."""
     admin_of = Organisation.objects.administered_by(user).values("pk")
-    workspace = reverse("initiatives:workspace")
-    items: list[WaitingItem] = []
     partners = (
         InitiativePartner.objects.filter(organisation__in=admin_of, confirmed_at__isnull=True)
         .select_related("initiative", "organisation")
         .only("role", "created_at", "initiative__title", "organisation__name")
-        .order_by("created_at", "pk")[:WAITING_LIMIT]
     )
-    items += [
-        WaitingItem(
-            kind="partner_request",
-            text=_("%(initiative)s names %(organisation)s as %(role)s.")
+    items = _to_confirm(
+        partners,
+        "partner_request",
+        "requests-heading",
+        lambda partner: (
+            _("%(initiative)s names %(organisation)s as %(role)s.")
             % {
                 "initiative": partner.initiative.title,
                 "organisation": partner.organisation.name,
                 "role": str(partner.get_role_display()).lower(),
-            },
-            action_label=_("Confirm or decline"),
-            action_url=f"{workspace}#requests-heading",
-            since=partner.created_at,
-        )
-        for partner in partners
-    ]
+            }
+        ),
+    )
     links = (
         ChallengeLink.objects.filter(challenge__owner__in=admin_of, confirmed_at__isnull=True)
         .select_related("initiative__lead", "challenge")
         .only("created_at", "initiative__title", "initiative__lead__name", "challenge__title")
-        .order_by("created_at", "pk")[:WAITING_LIMIT]
     )
-    items += [
-        WaitingItem(
-            kind="challenge_link",
-            text=_("%(initiative)s (%(lead)s) says it works on your challenge %(challenge)s.")
+    items += _to_confirm(
+        links,
+        "challenge_link",
+        "link-requests-heading",
+        lambda link: (
+            _("%(initiative)s (%(lead)s) says it works on your challenge %(challenge)s.")
             % {
                 "initiative": link.initiative.title,
                 "lead": link.initiative.lead.name,
                 "challenge": link.challenge.title,
-            },
-            action_label=_("Confirm or decline"),
-            action_url=f"{workspace}#link-requests-heading",
-            since=link.created_at,
-        )
-        for link in links
-    ]
+            }
+        ),
+    )
     concepts = _concepts(user)
     sent_back = [item for item in concepts if item.publication_status == PublicationStatus.DRAFT]
     reasons = rejection_reasons(sent_back)

@@ -7,11 +7,10 @@ its outcomes can be edited, so no state, party or person can be set by hand.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -20,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ask_for_reason
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceActionsMixin, acting_user
 from matchmaking import services
 from matchmaking.models import (
     DigestDelivery,
@@ -36,15 +35,9 @@ from members.models import Organisation
 from members.roles import ACTIVE_STATUSES
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class EventInline(ReadOnlyInline):
@@ -60,7 +53,7 @@ class OutcomeInline(ReadOnlyInline):
 
 
 @admin.register(OfferNeed)
-class OfferNeedAdmin(admin.ModelAdmin):
+class OfferNeedAdmin(ServiceActionsMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "organisation",
@@ -109,25 +102,6 @@ class OfferNeedAdmin(admin.ModelAdmin):
         """Who sees the actions; the services check the role again themselves."""
         return roles.is_editor(request.user)
 
-    def _each(
-        self,
-        request: HttpRequest,
-        offers_needs: list[OfferNeed],
-        call: Callable[[OfferNeed], None],
-        done: str,
-    ) -> None:
-        succeeded = 0
-        for offer_need in offers_needs:
-            try:
-                call(offer_need)
-            except (PermissionDenied, ValidationError) as error:
-                detail = " ".join(getattr(error, "messages", [])) or _("Not allowed in this state.")
-                self.message_user(request, f"{offer_need}: {detail}", level=messages.ERROR)
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
-
     @admin.action(
         description=gettext_lazy("Hide the selected offers and needs (with a reason)"),
         permissions=["moderate"],
@@ -135,42 +109,31 @@ class OfferNeedAdmin(admin.ModelAdmin):
     def hide_selected(
         self, request: HttpRequest, queryset: QuerySet[OfferNeed]
     ) -> HttpResponse | None:
-        offers_needs = list(queryset.filter(hidden_at__isnull=True).select_related("organisation"))
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            offers_needs,
+            list(queryset.filter(hidden_at__isnull=True).select_related("organisation")),
+            lambda offer_need, reason: services.offer_need_hide(
+                offer_need=offer_need, by=by, reason=reason
+            ),
             action="hide_selected",
-            title=str(_("Hide offers and needs")),
-            help_text=str(
-                _("Shown to the organisation and kept in the history. Only an editor can lift it.")
+            title=_("Hide offers and needs"),
+            help_text=_(
+                "Shown to the organisation and kept in the history. Only an editor can lift it."
             ),
+            done=_("Hidden: %(count)s."),
         )
-        if reason is None:
-            return page
-        by = request.user
-        self._each(
-            request,
-            offers_needs,
-            lambda offer_need: services.offer_need_hide(
-                offer_need=offer_need,
-                by=by,  # type: ignore[arg-type]
-                reason=reason,
-            ),
-            _("Hidden: %(count)s."),
-        )
-        return None
 
     @admin.action(
         description=gettext_lazy("Lift the hiding of the selected offers and needs"),
         permissions=["moderate"],
     )
     def unhide_selected(self, request: HttpRequest, queryset: QuerySet[OfferNeed]) -> None:
-        by = request.user
-        self._each(
+        by = acting_user(request)
+        self.call_each(
             request,
-            list(queryset.filter(hidden_at__isnull=False)),
-            lambda offer_need: services.offer_need_unhide(offer_need=offer_need, by=by),  # type: ignore[arg-type]
+            queryset.filter(hidden_at__isnull=False),
+            lambda offer_need: services.offer_need_unhide(offer_need=offer_need, by=by),
             _(
                 "No longer hidden: %(count)s. They stay closed until their organisation "
                 "opens them again."
@@ -199,11 +162,8 @@ class RedirectActionForm(forms.Form):
     )
 
 
-IntroductionCall = Callable[[Introduction], None]
-
-
 @admin.register(Introduction)
-class IntroductionAdmin(admin.ModelAdmin):
+class IntroductionAdmin(ReadOnlyAdminMixin, ServiceActionsMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "state",
@@ -247,46 +207,20 @@ class IntroductionAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = ("forward", "not_forward", "redirect")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Introductions start in the site's flow (a request or a facilitator's proposal).
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Nobody edits an introduction by hand, a superuser neither: the change page is
-        # read-only and a posted change form is refused. It moves on through the actions.
-        return False
+    # Read-only (ReadOnlyAdminMixin): introductions start in the site's flow (a request or a
+    # facilitator's proposal), and nobody edits one by hand, a superuser neither; a posted
+    # change form is refused. An introduction moves on only through the actions.
 
     def has_facilitate_permission(self, request: HttpRequest) -> bool:
         """Who sees the actions; the services check the role again themselves."""
         return roles.is_facilitator(request.user)
 
-    def _each(
-        self,
-        request: HttpRequest,
-        introductions: list[Introduction],
-        call: IntroductionCall,
-        done: str,
-    ) -> None:
-        """Call the service for each introduction; report what it refused, and why."""
-        succeeded = 0
-        for introduction in introductions:
-            try:
-                call(introduction)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{introduction}: {' '.join(error.messages)}", level=messages.ERROR
-                )
-            except PermissionDenied:
-                self.message_user(
-                    request,
-                    _("%(introduction)s: this is not a request waiting for a facilitator.")
-                    % {"introduction": introduction},
-                    level=messages.ERROR,
-                )
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
+    def refusal(self, obj: Any, error: ValidationError | PermissionDenied) -> str:
+        if isinstance(error, PermissionDenied):
+            return _("%(introduction)s: this is not a request waiting for a facilitator.") % {
+                "introduction": obj
+            }
+        return super().refusal(obj, error)
 
     def _selected(self, queryset: QuerySet[Introduction]) -> list[Introduction]:
         return list(
@@ -299,11 +233,11 @@ class IntroductionAdmin(admin.ModelAdmin):
         description=gettext_lazy("Forward the selected requests"), permissions=["facilitate"]
     )
     def forward(self, request: HttpRequest, queryset: QuerySet[Introduction]) -> None:
-        by = request.user
-        self._each(
+        by = acting_user(request)
+        self.call_each(
             request,
             self._selected(queryset),
-            lambda introduction: services.introduction_forward(introduction=introduction, by=by),  # type: ignore[arg-type]
+            lambda introduction: services.introduction_forward(introduction=introduction, by=by),
             _("Forwarded: %(count)s."),
         )
 
@@ -314,29 +248,18 @@ class IntroductionAdmin(admin.ModelAdmin):
     def not_forward(
         self, request: HttpRequest, queryset: QuerySet[Introduction]
     ) -> HttpResponse | None:
-        introductions = self._selected(queryset)
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            introductions,
-            action="not_forward",
-            title=str(_("Do not forward")),
-            help_text=str(_("The member reads this, so they know what to do next.")),
-        )
-        if reason is None:
-            return page
-        by = request.user
-        self._each(
-            request,
-            introductions,
-            lambda introduction: services.introduction_not_forward(
-                introduction=introduction,
-                by=by,  # type: ignore[arg-type]
-                note=reason,
+            self._selected(queryset),
+            lambda introduction, reason: services.introduction_not_forward(
+                introduction=introduction, by=by, note=reason
             ),
-            _("Not forwarded: %(count)s."),
+            action="not_forward",
+            title=_("Do not forward"),
+            help_text=_("The member reads this, so they know what to do next."),
+            done=_("Not forwarded: %(count)s."),
         )
-        return None
 
     @admin.action(
         description=gettext_lazy("Redirect the selected requests to a better-suited organisation"),
@@ -362,17 +285,14 @@ class IntroductionAdmin(admin.ModelAdmin):
                     "action_checkbox_name": ACTION_CHECKBOX_NAME,
                 },
             )
-        by = request.user
+        by = acting_user(request)
         organisation = form.cleaned_data["organisation"]
         note = form.cleaned_data["note"]
-        self._each(
+        self.call_each(
             request,
             introductions,
             lambda introduction: services.introduction_redirect(
-                introduction=introduction,
-                by=by,  # type: ignore[arg-type]
-                organisation=organisation,
-                note=note,
+                introduction=introduction, by=by, organisation=organisation, note=note
             ),
             _("Redirected and forwarded: %(count)s."),
         )
@@ -380,7 +300,7 @@ class IntroductionAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntroductionEvent)
-class IntroductionEventAdmin(admin.ModelAdmin):
+class IntroductionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("introduction", "kind", "actor", "created_at")
     list_filter = ("kind",)
     list_select_related = (
@@ -391,15 +311,11 @@ class IntroductionEventAdmin(admin.ModelAdmin):
     search_fields = ("note", "introduction__code")
     readonly_fields = ("introduction", "kind", "actor", "note", "created_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What came of an introduction is the parties' word, recorded through the service."""
+
     list_display = ("__str__", "organisation", "amount", "unit", "created_at")
     list_select_related = ("organisation",)
     search_fields = ("description", "organisation__name")
@@ -416,13 +332,6 @@ class OutcomeAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # What came of an introduction is the parties' word, recorded through the service.
-        return False
-
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
@@ -434,30 +343,18 @@ class FollowAdmin(admin.ModelAdmin):
 
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("user", "week", "item_count", "created_at")
     list_select_related = ("user",)
     search_fields = ("user__email",)
     date_hierarchy = "week"
     readonly_fields = ("user", "week", "item_count", "created_at")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("recipient", "kind", "created_at", "read_at")
     list_filter = ("kind",)
     list_select_related = ("recipient",)
     search_fields = ("recipient__email",)
     readonly_fields = ("recipient", "kind", "introduction", "created_at", "read_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

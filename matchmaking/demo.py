@@ -4,6 +4,7 @@ looked up first, and everything moves through the same services that people use.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -126,7 +127,7 @@ def seed() -> str:
             introduction=accepted,
             by=_person("fatima@breinaald.localhost") or facilitator,
             description="Drie maanden een projectleider voor de eerste straat nul op de meter",
-            amount=3,
+            amount=Decimal(3),
             unit="maanden",
         )
     forwarded = _introduction(

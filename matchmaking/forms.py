@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CheckboxList, Form, ModelForm, ThemeChoiceField
+from core.forms import CheckboxList, DateInput, Form, ModelForm, ThemeChoiceField
 from core.models import Region
 from initiatives.models import Initiative, ResourceKind
 from matchmaking.models import Direction, OfferNeed, Outcome
 from members.models import Organisation
 from members.roles import ACTIVE_STATUSES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class OfferNeedForm(ModelForm):
@@ -62,7 +57,8 @@ class IntroductionRequestForm(Form):
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField[Organisation], self.fields["organisation"])
+        field.queryset = organisations
 
 
 class ProposeForm(Form):
@@ -107,7 +103,8 @@ class RedirectForm(Form):
 
     def __init__(self, *args: Any, exclude: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField[Organisation], self.fields["organisation"])
+        field.queryset = (
             Organisation.objects.filter(status__in=ACTIVE_STATUSES, open_to_cooperation=True)
             .exclude(pk__in=exclude)
             .order_by("name")
@@ -130,7 +127,8 @@ class StoryFromOutcomeForm(Form):
 
     def __init__(self, *args: Any, initiatives: list[Initiative], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = Initiative.objects.filter(  # type: ignore[attr-defined]
+        field = cast(forms.ModelChoiceField[Initiative], self.fields["initiative"])
+        field.queryset = Initiative.objects.filter(
             pk__in=[initiative.pk for initiative in initiatives]
         ).order_by("title")
 
@@ -148,7 +146,7 @@ class FollowForm(Form):
 class OfferNeedFilters:
     """The public list's filters, read from the query string (invalid values are ignored)."""
 
-    def __init__(self, query: Any) -> None:
+    def __init__(self, query: QueryDict) -> None:
         self.kind = query.get("soort", "") if query.get("soort") in ResourceKind.values else ""
         self.direction = (
             query.get("richting", "") if query.get("richting") in Direction.values else ""
@@ -163,8 +161,7 @@ class OfferNeedFilters:
         return bool(self.querystring())
 
     def querystring(self) -> str:
-        from urllib.parse import urlencode
-
+        """The active filters as a query string, for the pages' links."""
         pairs = {
             "soort": self.kind,
             "richting": self.direction,

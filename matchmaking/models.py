@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, timedelta
+from typing import ClassVar
 
 from django.db import models
 from django.urls import reverse
@@ -12,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from core.models import Region, Theme
+from core.models import Region, Theme, valid_choices
 from initiatives.models import Challenge, Initiative, ResourceKind, Story
-from members.models import Organisation, User
+from members.models import Organisation, User, actor_field
 from members.roles import LISTED_STATUSES, is_active_organisation
 
 
@@ -37,6 +38,9 @@ class ThemedOfferNeed(TaggedItemBase):
     content_object = models.ForeignKey("OfferNeed", on_delete=models.CASCADE)
     # taggit looks tagged objects up through this reverse name: it must be unique, not "+".
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_offer_needs")
+
+    # taggit ships no types, so django-stubs does not see a model here; name its manager.
+    _default_manager: ClassVar[models.Manager[ThemedOfferNeed]]
 
     class Meta:
         constraints = [
@@ -101,18 +105,9 @@ class OfferNeed(models.Model):
     # An editor took it off the site (a report, moderation). It stays closed, and the
     # organisation's services refuse to edit or reopen it until an editor lifts the hiding.
     hidden_at = models.DateTimeField(_("hidden by the editors at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        User,
-        verbose_name=_("hidden by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    hidden_by = actor_field(_("hidden by"))
     hidden_reason = models.TextField(_("why the editors hid it"), blank=True)
-    created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = actor_field()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -123,14 +118,8 @@ class OfferNeed(models.Model):
         verbose_name_plural = _("offers and needs")
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(direction__in=Direction.values),
-                name="matchmaking_offerneed_direction_valid",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=ResourceKind.values),
-                name="matchmaking_offerneed_kind_valid",
-            ),
+            valid_choices("direction", Direction, "matchmaking_offerneed_direction_valid"),
+            valid_choices("kind", ResourceKind, "matchmaking_offerneed_kind_valid"),
             # A hidden offer is never open: every "current" filter reads closed_at alone.
             models.CheckConstraint(
                 condition=models.Q(hidden_at__isnull=True) | models.Q(closed_at__isnull=False),
@@ -249,22 +238,8 @@ class Introduction(models.Model):
         on_delete=models.CASCADE,
         related_name="introductions_received",
     )
-    requester = models.ForeignKey(
-        User,
-        verbose_name=_("asked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="introductions_requested",
-    )
-    proposed_by = models.ForeignKey(
-        User,
-        verbose_name=_("proposed by facilitator"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="introductions_proposed",
-    )
+    requester = actor_field(_("asked by"), related_name="introductions_requested")
+    proposed_by = actor_field(_("proposed by facilitator"), related_name="introductions_proposed")
     challenge = models.ForeignKey(
         Challenge, null=True, blank=True, on_delete=models.SET_NULL, related_name="introductions"
     )
@@ -281,14 +256,7 @@ class Introduction(models.Model):
         choices=IntroductionState.choices,
         default=IntroductionState.REQUESTED,
     )
-    answered_by = models.ForeignKey(
-        User,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = actor_field(_("answered by"))
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("state changed at"), default=timezone.now)
 
@@ -300,10 +268,7 @@ class Introduction(models.Model):
         ordering = ["-created_at"]
         permissions = [("facilitate", _("Can facilitate introductions (verbinder)"))]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(state__in=IntroductionState.values),
-                name="matchmaking_introduction_state_valid",
-            ),
+            valid_choices("state", IntroductionState, "matchmaking_introduction_state_valid"),
             models.CheckConstraint(
                 condition=~models.Q(requesting_organisation=models.F("receiving_organisation")),
                 name="matchmaking_introduction_two_parties",
@@ -383,9 +348,7 @@ class IntroductionEvent(models.Model):
 
     introduction = models.ForeignKey(Introduction, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=16, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = actor_field()
     note = models.TextField(_("note"), max_length=2000, blank=True)
     # A redirect keeps the organisation asked first here, not in the note: the requester and
     # facilitators see it in the history, the new receiver never does.
@@ -404,10 +367,7 @@ class IntroductionEvent(models.Model):
         verbose_name_plural = _("introduction steps")
         ordering = ["created_at", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(kind__in=EventKind.values),
-                name="matchmaking_event_kind_valid",
-            ),
+            valid_choices("kind", EventKind, "matchmaking_event_kind_valid"),
         ]
 
     def __str__(self) -> str:
@@ -424,9 +384,7 @@ class Outcome(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("recorded for"), on_delete=models.CASCADE, related_name="+"
     )
-    recorded_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    recorded_by = actor_field()
     description = models.TextField(_("what came of it"), max_length=2000)
     amount = models.DecimalField(
         _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -572,12 +530,13 @@ class Notification(models.Model):
         return self.get_kind_display()
 
     def get_absolute_url(self) -> str:
-        if self.introduction_id is not None:
-            return self.introduction.get_absolute_url()  # type: ignore[union-attr]
-        if self.challenge_id is not None:
+        # An empty foreign key reads as None without a query.
+        if self.introduction is not None:
+            return self.introduction.get_absolute_url()
+        if self.challenge is not None:
             if self.kind == NotificationKind.CHALLENGE_SENT_BACK:
-                return reverse("initiatives:challenge_edit", kwargs={"slug": self.challenge.slug})  # type: ignore[union-attr]
-            return self.challenge.get_absolute_url()  # type: ignore[union-attr]
+                return reverse("initiatives:challenge_edit", kwargs={"slug": self.challenge.slug})
+            return self.challenge.get_absolute_url()
         return reverse("matchmaking:notification_list")
 
 

@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-
-from core.emails import absolute_url, render_email
+from core.emails import absolute_url, send_templated_email
 from matchmaking.models import Introduction, Notification
-from matchmaking.tasks import send_email
 from members.models import User
 
 EMAIL_PREFIX = "matchmaking/email/"
@@ -23,11 +20,12 @@ def queue_email(*, user: User, template: str, context: dict[str, Any]) -> None:
     """Render ``matchmaking/email/<template>_*`` for ``user`` and queue it after commit."""
     if not user.email:
         return
-    subject, body, html = render_email(
-        EMAIL_PREFIX + template, {**context, "recipient": user}, language=user.language
+    send_templated_email(
+        template_prefix=EMAIL_PREFIX + template,
+        to=[user.email],
+        context={**context, "recipient": user},
+        language=user.language,
     )
-    to = [user.email]
-    transaction.on_commit(lambda: send_email.enqueue(to=to, subject=subject, body=body, html=html))
 
 
 def unique_users(users: Iterable[User | None]) -> list[User]:

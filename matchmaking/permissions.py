@@ -22,8 +22,9 @@ from members.roles import (
 )
 
 
-def _user(request: HttpRequest) -> User | None:
-    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
+def viewer(request: HttpRequest) -> User | None:
+    """The signed-in member, or None for a visitor: what every rule below is asked about."""
+    return request.user if request.user.is_authenticated else None
 
 
 # ---------------------------------------------------------------------------
@@ -38,7 +39,7 @@ def can_view_offer_need(user: User | None, offer_need: OfferNeed) -> bool:
 
 def get_offer_need_for_admin(request: HttpRequest, slug: str) -> OfferNeed:
     offer_need = get_object_or_404(OfferNeed.objects.select_related("organisation"), slug=slug)
-    role = role_in(_user(request), offer_need.organisation)
+    role = role_in(viewer(request), offer_need.organisation)
     if role is None:
         raise Http404
     if role not in ADMIN_ROLES:
@@ -87,7 +88,7 @@ def get_introduction_for_viewer(request: HttpRequest, code: str) -> tuple[Introd
         ),
         code=code,
     )
-    user = _user(request)
+    user = viewer(request)
     side = introduction_side(user, introduction)
     if side is None and not is_facilitator(user):
         raise Http404
@@ -131,11 +132,7 @@ def get_challenge_for_suggestions(request: HttpRequest, slug: str) -> Challenge:
     challenge = get_object_or_404(
         Challenge.objects.published().select_related("owner", "region"), slug=slug
     )
-    user = _user(request)
-    if not (is_facilitator(user) or is_organisation_admin(user, challenge.owner)):
-        if user is None:
-            raise Http404
-        raise PermissionDenied
+    _require_suggestion_reader(viewer(request), challenge.owner)
     return challenge
 
 
@@ -157,15 +154,22 @@ def can_see_concept_suggestions(user: User | None, challenge: Challenge) -> bool
 
 
 def get_initiative_for_suggestions(request: HttpRequest, slug: str) -> Initiative:
+    """A published initiative, for the lead organisation's admins and for facilitators."""
     initiative = get_object_or_404(
         Initiative.objects.published().select_related("lead", "region"), slug=slug
     )
-    user = _user(request)
-    if not (is_facilitator(user) or is_organisation_admin(user, initiative.lead)):
-        if user is None:
-            raise Http404
-        raise PermissionDenied
+    _require_suggestion_reader(viewer(request), initiative.lead)
     return initiative
+
+
+def _require_suggestion_reader(user: User | None, organisation: Organisation) -> None:
+    """Who could help with an item is for its organisation's admins and for facilitators:
+    404 for a visitor, 403 for any other member."""
+    if is_facilitator(user) or is_organisation_admin(user, organisation):
+        return
+    if user is None:
+        raise Http404
+    raise PermissionDenied
 
 
 def get_organisation_for_matchmaking(
@@ -173,7 +177,7 @@ def get_organisation_for_matchmaking(
 ) -> tuple[Organisation, str | None]:
     """The organisation's own matchmaking page: its members, and facilitators."""
     organisation = get_object_or_404(Organisation.objects.listed(), slug=slug)
-    user = _user(request)
+    user = viewer(request)
     role = role_in(user, organisation)
     if role is None and not is_facilitator(user):
         raise Http404

@@ -1,13 +1,15 @@
 """Use cases of matchmaking: offers and needs, introductions and their outcomes, follows.
 
-Every function is keyword-only and runs in one transaction; it checks the rule it enforces
-(views check first for a friendly answer, but the rule lives here) and notifies on commit.
+Every use case (``<thing>_<verb>``) is keyword-only and runs in one transaction; it checks
+the rule it enforces (views check first for a friendly answer, but the rule lives here),
+writes only the columns it changes, records in-app notifications in that transaction and
+queues its emails to be sent once it commits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +26,7 @@ from django.utils.translation import ngettext
 from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.models import Region, Theme
+from core.updates import apply_changes
 from initiatives import services as initiative_services
 from initiatives.models import Challenge, Initiative, Story
 from matchmaking import permissions
@@ -57,10 +60,9 @@ def _require(allowed: bool) -> None:
 # ---------------------------------------------------------------------------
 
 
-def _apply_offer_need(offer_need: OfferNeed, values: Mapping[str, Any]) -> None:
-    for name in OFFER_NEED_FIELDS:
-        if name in values:
-            setattr(offer_need, name, values[name])
+def _offer_need_columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of an offer or need among ``values``; its themes are set after the save."""
+    return {name: values[name] for name in OFFER_NEED_FIELDS if name in values}
 
 
 @transaction.atomic
@@ -70,8 +72,7 @@ def offer_need_create(
     """A new offer or need of ``organisation``, posted by one of its admins."""
     _require(roles.is_organisation_admin(by, organisation))
     roles.require_active_organisation(organisation)
-    offer_need = OfferNeed(organisation=organisation, created_by=by)
-    _apply_offer_need(offer_need, values)
+    offer_need = OfferNeed(organisation=organisation, created_by=by, **_offer_need_columns(values))
     offer_need.full_clean(exclude=["slug"])
     offer_need.save()
     if "themes" in values:
@@ -90,12 +91,18 @@ def _refuse_hidden(offer_need: OfferNeed) -> None:
 
 @transaction.atomic
 def offer_need_update(*, offer_need: OfferNeed, by: User, values: Mapping[str, Any]) -> OfferNeed:
+    """An admin of its organisation changes an offer or need; only the columns whose value
+    differs from the stored row are written (the caller's copy may already hold the new
+    values, as a bound ModelForm leaves it)."""
     _require(roles.is_organisation_admin(by, offer_need.organisation))
     roles.require_active_organisation(offer_need.organisation)
-    _refuse_hidden(_locked_offer_need(offer_need))
-    _apply_offer_need(offer_need, values)
-    offer_need.full_clean(exclude=["slug"])
-    offer_need.save()
+    stored = _locked_offer_need(offer_need)
+    _refuse_hidden(stored)
+    changed = apply_changes(stored, _offer_need_columns(values))
+    stored.full_clean(exclude=["slug"])
+    stored.save(update_fields=changed)
+    for name in changed:
+        setattr(offer_need, name, getattr(stored, name))
     if "themes" in values:
         offer_need.themes.set(list(values["themes"]))
     return offer_need
@@ -114,6 +121,7 @@ def offer_need_close(*, offer_need: OfferNeed, by: User) -> None:
 
 @transaction.atomic
 def offer_need_reopen(*, offer_need: OfferNeed, by: User) -> None:
+    """Put a closed offer or need back on the lists (unless the editors hid it)."""
     _require(roles.is_organisation_admin(by, offer_need.organisation))
     roles.require_active_organisation(offer_need.organisation)
     _refuse_hidden(_locked_offer_need(offer_need))
@@ -124,11 +132,12 @@ def offer_need_reopen(*, offer_need: OfferNeed, by: User) -> None:
 
 def _locked_offer_need(offer_need: OfferNeed) -> OfferNeed:
     """Re-read the row under a lock, so an editor's hiding that lands meanwhile is seen (and
-    a save of the caller's copy cannot undo it)."""
+    a save of the caller's copy cannot undo it); the caller's copy takes over its closing
+    and hiding. Returns the row as stored."""
     locked = OfferNeed.objects.select_for_update().get(pk=offer_need.pk)
     for name in ("closed_at", "hidden_at", "hidden_by_id", "hidden_reason"):
         setattr(offer_need, name, getattr(locked, name))
-    return offer_need
+    return locked
 
 
 def _hidden_recipients(offer_need: OfferNeed) -> list[tuple[str, str]]:
@@ -201,6 +210,7 @@ def requests_in_last_day(user: User) -> int:
 
 
 def daily_limit() -> int:
+    """How many introductions a member may ask for in 24 hours (facilitators' proposals aside)."""
     return int(getattr(settings, "MATCHMAKING_DAILY_REQUEST_LIMIT", 5))
 
 
@@ -278,6 +288,7 @@ def requesting_contacts(introduction: Introduction) -> list[User]:
 
 
 def requesting_contact(introduction: Introduction) -> User | None:
+    """The one person the receiving side reads as its contact on the asking side."""
     contacts = requesting_contacts(introduction)
     return contacts[0] if contacts else None
 
@@ -570,18 +581,16 @@ def outcome_record(
     """Either side writes down what came of an accepted introduction."""
     _require(permissions.can_record_outcome(by, introduction))
     _require_not_on_hold(introduction)
+    other_side: list[User]
     if introduction.requester_id == by.pk or roles.is_organisation_admin(
         by, introduction.requesting_organisation
     ):
-        organisation, other_side = (
-            introduction.requesting_organisation,
-            [introduction.answered_by],
-        )
+        organisation = introduction.requesting_organisation
+        answered_by = introduction.answered_by
+        other_side = [answered_by] if answered_by is not None else []
     else:
-        organisation, other_side = (
-            introduction.receiving_organisation,
-            requesting_contacts(introduction),
-        )
+        organisation = introduction.receiving_organisation
+        other_side = requesting_contacts(introduction)
     outcome = Outcome.objects.create(
         introduction=introduction,
         organisation=organisation,
@@ -592,7 +601,7 @@ def outcome_record(
     )
     _event(introduction, EventKind.OUTCOME, by, description)
     notify(
-        recipients=[user for user in other_side if user is not None and user.pk != by.pk],
+        recipients=[user for user in other_side if user.pk != by.pk],
         kind=NotificationKind.OUTCOME,
         introduction=introduction,
     )
@@ -683,6 +692,8 @@ def follows_set(*, user: User, themes: Iterable[Theme], regions: Iterable[Region
 
 @transaction.atomic
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark the member's notifications ``ids`` (all unread ones for None) as read; returns
+    how many were unread."""
     unread = Notification.objects.unread().filter(recipient=user)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
@@ -690,6 +701,7 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
 
 
 def week_start(day: date) -> date:
+    """The Monday of ``day``'s week: a digest is sent once per member and week."""
     return day - timedelta(days=day.weekday())
 
 
@@ -698,7 +710,7 @@ def week_start(day: date) -> date:
 # ---------------------------------------------------------------------------
 
 
-def digest_items(user: User, *, since: Any) -> dict[str, list[Any]]:
+def digest_items(user: User, *, since: datetime) -> dict[str, list[Any]]:
     """New challenges, offers and needs since ``since`` matching what the member follows."""
     follows = list(Follow.objects.filter(user=user).values_list("theme_id", "region_id"))
     theme_ids = [theme for theme, _region in follows if theme]
@@ -733,7 +745,8 @@ def digest_items(user: User, *, since: Any) -> dict[str, list[Any]]:
 
 
 def weekly_digest_send(*, today: date | None = None) -> int:
-    """Email every follower the week's matching news, once per week (safe to run again)."""
+    """Email every follower the week's matching news, once per week (safe to run again):
+    one transaction per follower, so a failure halfway keeps the weeks already recorded."""
     today = today or timezone.localdate()
     week = week_start(today)
     since = timezone.now() - timedelta(days=7)

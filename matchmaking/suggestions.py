@@ -22,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 
 from core.models import Theme
 from initiatives.models import (
     Challenge,
+    ChallengeLink,
     ChallengeStatus,
     Initiative,
     InitiativePartner,
@@ -113,7 +114,7 @@ def _tables() -> dict[str, str]:
         "challenge_theme": ThemedChallenge._meta.db_table,
         "initiative": Initiative._meta.db_table,
         "initiative_theme": ThemedInitiative._meta.db_table,
-        "initiative_challenges": Initiative.challenges.through._meta.db_table,
+        "initiative_challenges": ChallengeLink._meta.db_table,
         "partner": InitiativePartner._meta.db_table,
     }
 
@@ -313,7 +314,7 @@ def _organisation_suggestions(
 
 
 def _theme_ids(obj: Challenge | Initiative | Organisation) -> list[int]:
-    through = obj.themes.through  # type: ignore[attr-defined]
+    through = obj.themes.through
     return list(through.objects.filter(content_object=obj).values_list("tag_id", flat=True))
 
 
@@ -537,42 +538,70 @@ LIMIT %(limit)s
 """
 
 
-def _item_suggestions(
-    rows: list[dict[str, Any]],
-    *,
-    kind: str,
-    url_name: str,
-    resource_reason: str,
-    kind_reason: str,
-    kind_label: str,
-    stamp_reason: str,
-    recent_reason: str,
-) -> list[Suggestion]:
+@dataclass(frozen=True)
+class _ItemList:
+    """What differs between the challenges and the initiatives an organisation could join:
+    the statement, where a suggestion links to, and the words of its reasons (untranslated:
+    they are translated when the reasons are written, in the reader's language)."""
+
+    kind: str
+    sql: str
+    url_name: str
+    resource_reason: str
+    kind_reason: str
+    stamp_reason: str
+    recent_reason: str
+
+
+CHALLENGE_LIST = _ItemList(
+    kind="challenge",
+    sql=CHALLENGES_SQL,
+    url_name="initiatives:challenge_detail",
+    resource_reason=gettext_noop("asks for %(resources)s, which you offer"),
+    kind_reason=gettext_noop("asks for your kind of organisation (%(kind)s)"),
+    stamp_reason=gettext_noop("the problem owner carries the stamp"),
+    recent_reason=gettext_noop("recently published"),
+)
+INITIATIVE_LIST = _ItemList(
+    kind="initiative",
+    sql=INITIATIVES_SQL,
+    url_name="initiatives:initiative_detail",
+    resource_reason=gettext_noop("needs %(resources)s, which you offer"),
+    kind_reason=gettext_noop("looks for your kind of organisation (%(kind)s)"),
+    stamp_reason=gettext_noop("the lead organisation carries the stamp"),
+    recent_reason=gettext_noop("recently active"),
+)
+
+
+def _item_suggestions(organisation: Organisation, items: _ItemList, limit: int) -> list[Suggestion]:
+    """Ranked ``items`` for ``organisation``, each with its reasons in the reader's language."""
+    rows = _fetch(_sql(items.sql), _organisation_params(organisation, limit))
+    kind_label = organisation.get_kind_display().lower()
     names = _theme_names(rows)
     suggestions = []
     for row in rows:
         reasons = []
         if row["resource_kinds"]:
             resources = _labels(ResourceKind.choices, row["resource_kinds"])
-            reasons.append(resource_reason % {"resources": resources})
+            reasons.append(_(items.resource_reason) % {"resources": resources})
         if row["kind_asked"]:
-            reasons.append(kind_reason % {"kind": kind_label})
+            reasons.append(_(items.kind_reason) % {"kind": kind_label})
         if row["same_region"]:
             reasons.append(_("same region"))
         shared = _shared_themes(row, names)
         if shared:
             reasons.append(shared)
         if row["carries_stamp"]:
-            reasons.append(stamp_reason)
+            reasons.append(_(items.stamp_reason))
         if row["recently_active"]:
-            reasons.append(recent_reason)
+            reasons.append(_(items.recent_reason))
         suggestions.append(
             Suggestion(
-                kind=kind,
+                kind=items.kind,
                 pk=row["id"],
                 title=row["title"],
                 slug=row["slug"],
-                url=reverse(url_name, kwargs={"slug": row["slug"]}),
+                url=reverse(items.url_name, kwargs={"slug": row["slug"]}),
                 detail=row["owner_name"],
                 score=row["score"],
                 reasons=reasons,
@@ -594,29 +623,9 @@ def _organisation_params(organisation: Organisation, limit: int) -> dict[str, An
 
 def challenges_for(organisation: Organisation, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Open, published challenges this organisation could help with, best first."""
-    rows = _fetch(_sql(CHALLENGES_SQL), _organisation_params(organisation, limit))
-    return _item_suggestions(
-        rows,
-        kind="challenge",
-        url_name="initiatives:challenge_detail",
-        resource_reason=_("asks for %(resources)s, which you offer"),
-        kind_reason=_("asks for your kind of organisation (%(kind)s)"),
-        kind_label=organisation.get_kind_display().lower(),
-        stamp_reason=_("the problem owner carries the stamp"),
-        recent_reason=_("recently published"),
-    )
+    return _item_suggestions(organisation, CHALLENGE_LIST, limit)
 
 
 def initiatives_for(organisation: Organisation, *, limit: int = DEFAULT_LIMIT) -> list[Suggestion]:
     """Running initiatives this organisation could join as a partner, best first."""
-    rows = _fetch(_sql(INITIATIVES_SQL), _organisation_params(organisation, limit))
-    return _item_suggestions(
-        rows,
-        kind="initiative",
-        url_name="initiatives:initiative_detail",
-        resource_reason=_("needs %(resources)s, which you offer"),
-        kind_reason=_("looks for your kind of organisation (%(kind)s)"),
-        kind_label=organisation.get_kind_display().lower(),
-        stamp_reason=_("the lead organisation carries the stamp"),
-        recent_reason=_("recently active"),
-    )
+    return _item_suggestions(organisation, INITIATIVE_LIST, limit)

@@ -1,15 +1,14 @@
-"""Background jobs, run by the database worker (`manage.py db_worker`)."""
+"""The old address of the email task, kept for tasks already queued under it.
+
+Emails were queued as ``matchmaking.tasks.send_email`` before every email of the site went
+through ``core.tasks.send_email``. The worker finds a queued task by that dotted path, so a
+task queued before a deploy and run after it would fail with an ImportError and its email
+would be lost. Nothing new is queued here; remove this module once no task in the queue
+(``READY``) names it.
+"""
 
 from __future__ import annotations
 
-from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from core.tasks import send_email
 
-
-@task
-def send_email(*, to: list[str], subject: str, body: str, html: str | None = None) -> int:
-    """Send one email rendered when it was queued (in the recipient's language)."""
-    message = EmailMultiAlternatives(subject, body, to=to)
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message.send()
+__all__ = ["send_email"]

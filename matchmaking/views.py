@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST, require_safe
 
-from core.http import parse_id
+from core.http import AuthenticatedHttpRequest, parse_id
+from core.query_params import dutch_query_parameters
 from initiatives.models import Challenge, Initiative
 from matchmaking import permissions, queries, services, suggestions
 from matchmaking.forms import (
@@ -34,25 +36,15 @@ from matchmaking.forms import (
     RequiredNoteForm,
     StoryFromOutcomeForm,
 )
-from matchmaking.models import (
-    Direction,
-    EventKind,
-    Follow,
-    IntroductionState,
-    OfferNeed,
-    Outcome,
-)
+from matchmaking.models import Direction, Introduction, IntroductionState, OfferNeed
+from matchmaking.suggestions import Suggestion
 from members import roles
 from members.models import Organisation, User
 from members.permissions import get_organisation_for_admin
-from members.roles import ACTIVE_STATUSES, ADMIN_ROLES, LISTED_STATUSES
+from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
 
-def _user(request: HttpRequest) -> User | None:
-    return request.user if request.user.is_authenticated else None  # type: ignore[return-value]
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
+def _add_errors(form: BaseForm, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
 
@@ -63,9 +55,10 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 
 @require_safe
+@dutch_query_parameters
 def offer_need_list(request: HttpRequest) -> HttpResponse:
     filters = OfferNeedFilters(request.GET)
-    page = queries.offer_need_list(filters, request.GET.get("page"))
+    page = queries.offer_need_list(filters, request.GET.get("pagina"))
     return render(
         request,
         "matchmaking/offer_need_list.html",
@@ -86,7 +79,7 @@ def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
         queries.offer_need_cards().filter(organisation__status__in=LISTED_STATUSES),
         slug=slug,
     )
-    user = _user(request)
+    user = permissions.viewer(request)
     if not permissions.can_view_offer_need(user, offer_need):
         raise Http404
     return render(
@@ -99,8 +92,34 @@ def offer_need_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _offer_need_form_page(
+    request: AuthenticatedHttpRequest,
+    form: OfferNeedForm,
+    save: Callable[[dict[str, Any]], OfferNeed],
+    *,
+    organisation: Organisation,
+    title: str,
+    saved: str,
+) -> HttpResponse:
+    """The form of a new or an existing offer or need: a valid post goes to ``save`` (the
+    service), whose refusal shows on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            offer_need = save(form.values())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, saved)
+            return redirect(offer_need.get_absolute_url())
+    return render(
+        request,
+        "matchmaking/offer_need_form.html",
+        {"form": form, "organisation": organisation, "title": title},
+    )
+
+
 @login_required
-def offer_need_create(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+def offer_need_create(request: AuthenticatedHttpRequest, organisation_slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, organisation_slug)
     if request.method == "GET":
         # The service refuses the post of a suspended organisation; say so before anyone
@@ -113,65 +132,46 @@ def offer_need_create(request: HttpRequest, organisation_slug: str) -> HttpRespo
         request.POST or None,
         initial={"region": organisation.region, "direction": request.GET.get("richting")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            offer_need = services.offer_need_create(
-                organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
-                values=form.values(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Saved. Everyone can see it now."))
-            return redirect(offer_need.get_absolute_url())
-    return render(
+    return _offer_need_form_page(
         request,
-        "matchmaking/offer_need_form.html",
-        {"form": form, "organisation": organisation, "title": _("New offer or need")},
+        form,
+        lambda values: services.offer_need_create(
+            organisation=organisation, by=request.user, values=values
+        ),
+        organisation=organisation,
+        title=_("New offer or need"),
+        saved=_("Saved. Everyone can see it now."),
     )
 
 
 @login_required
-def offer_need_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def offer_need_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     offer_need = permissions.get_offer_need_for_admin(request, slug)
     if offer_need.is_hidden:
         # The service refuses every change; say why instead of showing a form that cannot save.
         messages.error(request, _("The editors hid this: only an editor can lift the hiding."))
         return redirect(offer_need.get_absolute_url())
     form = OfferNeedForm(request.POST or None, instance=offer_need)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_need_update(
-                offer_need=offer_need,
-                by=request.user,  # type: ignore[arg-type]
-                values=form.values(),
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("Your changes are saved."))
-            return redirect(offer_need.get_absolute_url())
-    return render(
+    return _offer_need_form_page(
         request,
-        "matchmaking/offer_need_form.html",
-        {
-            "form": form,
-            "organisation": offer_need.organisation,
-            "offer_need": offer_need,
-            "title": _("Edit offer or need"),
-        },
+        form,
+        lambda values: services.offer_need_update(
+            offer_need=offer_need, by=request.user, values=values
+        ),
+        organisation=offer_need.organisation,
+        title=_("Edit offer or need"),
+        saved=_("Your changes are saved."),
     )
 
 
 @login_required
 @require_POST
-def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
+def offer_need_close(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     offer_need = permissions.get_offer_need_for_admin(request, slug)
     reopen = bool(request.POST.get("reopen"))
     service = services.offer_need_reopen if reopen else services.offer_need_close
     try:
-        service(offer_need=offer_need, by=request.user)  # type: ignore[arg-type]
+        service(offer_need=offer_need, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -186,7 +186,9 @@ def offer_need_close(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def organisation_matchmaking(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+def organisation_matchmaking(
+    request: AuthenticatedHttpRequest, organisation_slug: str
+) -> HttpResponse:
     """The organisation's own page: its offers and needs, and what it could connect with."""
     organisation, role = permissions.get_organisation_for_matchmaking(request, organisation_slug)
     is_admin = role in ADMIN_ROLES
@@ -210,7 +212,10 @@ def organisation_matchmaking(request: HttpRequest, organisation_slug: str) -> Ht
 
 
 def _suggestions_page(
-    request: HttpRequest, item: Challenge | Initiative, found: list[Any], kind: str
+    request: AuthenticatedHttpRequest,
+    item: Challenge | Initiative,
+    found: list[Suggestion],
+    kind: str,
 ) -> HttpResponse:
     return render(
         request,
@@ -220,7 +225,7 @@ def _suggestions_page(
             "item_kind": kind,
             "owner": item.organisation,
             "suggestions": found,
-            "is_facilitator": roles.is_facilitator(_user(request)),
+            "is_facilitator": roles.is_facilitator(request.user),
             "propose_form": ProposeForm(),
         },
     )
@@ -228,14 +233,14 @@ def _suggestions_page(
 
 @login_required
 @require_safe
-def challenge_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+def challenge_suggestions(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     challenge = permissions.get_challenge_for_suggestions(request, slug)
     return _suggestions_page(request, challenge, suggestions.for_challenge(challenge), "challenge")
 
 
 @login_required
 @require_safe
-def initiative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
+def initiative_suggestions(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     initiative = permissions.get_initiative_for_suggestions(request, slug)
     found = suggestions.for_initiative(initiative)
     return _suggestions_page(request, initiative, found, "initiative")
@@ -243,9 +248,11 @@ def initiative_suggestions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def propose(request: HttpRequest, kind: str, slug: str, organisation_slug: str) -> HttpResponse:
+def propose(
+    request: AuthenticatedHttpRequest, kind: str, slug: str, organisation_slug: str
+) -> HttpResponse:
     """A facilitator starts an introduction from a suggestion."""
-    if not roles.is_facilitator(_user(request)):
+    if not roles.is_facilitator(request.user):
         raise PermissionDenied
     item: Challenge | Initiative
     if kind == "challenge":
@@ -257,7 +264,7 @@ def propose(request: HttpRequest, kind: str, slug: str, organisation_slug: str) 
     if form.is_valid():
         try:
             introduction = services.introduction_propose(
-                facilitator=request.user,  # type: ignore[arg-type]
+                facilitator=request.user,
                 requesting_organisation=item.organisation,
                 receiving_organisation=receiving,
                 message=form.cleaned_data["message"],
@@ -305,15 +312,11 @@ def _subject_label(subject: Challenge | Initiative | OfferNeed | None) -> str:
 
 
 @login_required
-def introduction_request(request: HttpRequest, organisation_slug: str) -> HttpResponse:
+def introduction_request(request: AuthenticatedHttpRequest, organisation_slug: str) -> HttpResponse:
     receiving = get_object_or_404(Organisation.objects.listed(), slug=organisation_slug)
     subject = _subject_from_query(request)
-    user: User = request.user  # type: ignore[assignment]
-    organisations = (
-        Organisation.objects.filter(status__in=ACTIVE_STATUSES, memberships__user=user)
-        .exclude(pk=receiving.pk)
-        .order_by("name")
-    )
+    user = request.user
+    organisations = queries.asking_organisations(user, receiving)
     if not organisations.exists():
         messages.info(
             request, _("Join or register an organisation first: introductions are between them.")
@@ -352,76 +355,27 @@ def introduction_request(request: HttpRequest, organisation_slug: str) -> HttpRe
 
 @login_required
 @require_safe
-def introduction_list(request: HttpRequest) -> HttpResponse:
+def introduction_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "matchmaking/introduction_list.html",
-        {"introductions": queries.my_introductions(request.user)},  # type: ignore[arg-type]
+        {"rows": queries.my_introductions(request.user)},
     )
 
 
-FACILITATOR_EVENTS = {
-    EventKind.PROPOSED,
-    EventKind.FORWARDED,
-    EventKind.NOT_FORWARDED,
-    EventKind.REDIRECTED,
-}
-RECEIVER_EVENTS = {EventKind.ACCEPTED, EventKind.DECLINED}
-
-
-def _timeline_entry(event: Any, introduction: Any, side: str | None) -> Any:
-    """Prepare one step for the reader: who did it, what it is called, which note shows.
-
-    A redirect names the organisation asked first for the requester and facilitators; the
-    receiving side reads it as a plain forward, so nothing tells them who was asked before.
-    """
-    event.actor_label = _actor_label(event, introduction, side)
-    event.label = event.get_kind_display()
-    event.shown_note = "" if event.kind in (EventKind.REQUESTED, EventKind.PROPOSED) else event.note
-    if event.kind == EventKind.REDIRECTED:
-        if side == "receiving":
-            event.label = EventKind.FORWARDED.label
-            # Redirects recorded before the organisation asked first had its own field
-            # carry both names in the note: those notes stay hidden from the receiver.
-            if event.previous_organisation_id is None:
-                event.shown_note = ""
-        elif event.previous_organisation is not None:
-            moved = _("From %(previous)s to %(organisation)s.") % {
-                "previous": event.previous_organisation.name,
-                "organisation": introduction.receiving_organisation.name,
-            }
-            event.shown_note = f"{moved} {event.note}".strip()
-    return event
-
-
-def _actor_label(event: Any, introduction: Any, side: str | None) -> str:
-    """Names of the other side stay hidden until the introduction is accepted."""
-    if event.actor is None:
-        return ""
-    if event.kind in FACILITATOR_EVENTS:
-        return _("a facilitator")
-    name = event.actor.display_name or _("a member")
-    actor_side = "receiving" if event.kind in RECEIVER_EVENTS else "requesting"
-    if side is None or introduction.is_accepted or actor_side == side:
-        return name
-    if actor_side == "receiving":
-        return introduction.receiving_organisation.name
-    return introduction.requesting_organisation.name
-
-
 def _detail_context(
-    request: HttpRequest, introduction: Any, side: str | None, **forms: Any
+    request: AuthenticatedHttpRequest,
+    introduction: Introduction,
+    side: str | None,
+    **forms: BaseForm,
 ) -> dict[str, Any]:
-    user = _user(request)
+    user = request.user
     show_contacts = introduction.is_accepted and side is not None
-    timeline = [
-        _timeline_entry(event, introduction, side)
-        for event in queries.introduction_timeline(introduction)
-    ]
+    timeline = queries.introduction_timeline(introduction, side)
     context: dict[str, Any] = {
         "introduction": introduction,
         "side": side,
-        "timeline": timeline,
+        "timeline": timeline.entries,
         "outcomes": queries.introduction_outcomes(introduction),
         "can_forward": permissions.can_forward(user, introduction),
         "can_answer": permissions.can_answer(user, introduction),
@@ -431,15 +385,7 @@ def _detail_context(
         # Facilitators weigh the request: why the two match, and where each side stands.
         "is_facilitator": roles.is_facilitator(user),
         "on_hold": introduction.is_on_hold,
-        "show_subject": not permissions.subject_hidden(
-            introduction,
-            side,
-            {
-                event.previous_organisation_id
-                for event in timeline
-                if event.previous_organisation_id
-            },
-        ),
+        "show_subject": timeline.show_subject,
         "show_contacts": show_contacts,
         "requesting_contact": services.requesting_contact(introduction) if show_contacts else None,
         "receiving_contact": introduction.answered_by if show_contacts else None,
@@ -467,7 +413,7 @@ def _detail_context(
 
 @login_required
 @require_safe
-def introduction_detail(request: HttpRequest, code: str) -> HttpResponse:
+def introduction_detail(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     introduction, side = permissions.get_introduction_for_viewer(request, code)
     return render(
         request,
@@ -476,7 +422,9 @@ def introduction_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-ACTIONS: dict[str, tuple[str, type[Any], Callable[..., None], str]] = {
+ACTIONS: dict[
+    str, tuple[str, type[BaseForm], Callable[[Introduction, User, dict[str, Any]], None], str]
+] = {
     # url action: (form prefix, form class, service call, success message)
     "doorsturen": (
         "forward",
@@ -523,12 +471,12 @@ FORM_NAMES = {
 
 @login_required
 @require_POST
-def introduction_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+def introduction_action(request: AuthenticatedHttpRequest, code: str, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     introduction, side = permissions.get_introduction_for_viewer(request, code)
     prefix, form_class, call, success = ACTIONS[action]
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     allowed = (
         permissions.can_forward(user, introduction)
         if prefix in ("forward", "reject", "redirect")
@@ -558,10 +506,10 @@ def introduction_action(request: HttpRequest, code: str, action: str) -> HttpRes
 
 @login_required
 @require_safe
-def introduction_withdraw_confirm(request: HttpRequest, code: str) -> HttpResponse:
+def introduction_withdraw_confirm(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """Say what withdrawing means before ``introduction_withdraw`` does it."""
     introduction, _side = permissions.get_introduction_for_viewer(request, code)
-    if not permissions.can_withdraw(_user(request), introduction):
+    if not permissions.can_withdraw(request.user, introduction):
         raise PermissionDenied
     return render(
         request,
@@ -578,10 +526,10 @@ def introduction_withdraw_confirm(request: HttpRequest, code: str) -> HttpRespon
 
 @login_required
 @require_POST
-def introduction_withdraw(request: HttpRequest, code: str) -> HttpResponse:
+def introduction_withdraw(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     introduction, _side = permissions.get_introduction_for_viewer(request, code)
     try:
-        services.introduction_withdraw(introduction=introduction, by=request.user)  # type: ignore[arg-type]
+        services.introduction_withdraw(introduction=introduction, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -591,16 +539,16 @@ def introduction_withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def outcome_create(request: HttpRequest, code: str) -> HttpResponse:
+def outcome_create(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     introduction, side = permissions.get_introduction_for_viewer(request, code)
-    if not permissions.can_record_outcome(_user(request), introduction):
+    if not permissions.can_record_outcome(request.user, introduction):
         raise PermissionDenied
     form = OutcomeForm(request.POST, prefix="outcome")
     if form.is_valid():
         try:
             services.outcome_record(
                 introduction=introduction,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 description=form.cleaned_data["description"],
                 amount=form.cleaned_data["amount"],
                 unit=form.cleaned_data["unit"],
@@ -615,13 +563,13 @@ def outcome_create(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def outcome_story(request: HttpRequest, code: str, outcome_code: str) -> HttpResponse:
+def outcome_story(request: AuthenticatedHttpRequest, code: str, outcome_code: str) -> HttpResponse:
     """Turn an outcome into a draft story of one of the member's initiatives."""
     introduction, _side = permissions.get_introduction_for_viewer(request, code)
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if not permissions.can_record_outcome(user, introduction):
         raise PermissionDenied
-    outcome = get_object_or_404(Outcome, introduction=introduction, code=outcome_code)
+    outcome = get_object_or_404(introduction.outcomes, code=outcome_code)
     initiatives = services.story_initiatives_for(user, outcome)
     form = StoryFromOutcomeForm(request.POST or None, initiatives=initiatives)
     if request.method == "POST" and form.is_valid():
@@ -653,8 +601,8 @@ def outcome_story(request: HttpRequest, code: str, outcome_code: str) -> HttpRes
 
 @login_required
 @require_safe
-def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
-    if not roles.is_facilitator(_user(request)):
+def facilitator_dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not roles.is_facilitator(request.user):
         raise PermissionDenied
     return render(
         request,
@@ -670,35 +618,27 @@ def facilitator_dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "matchmaking/notification_list.html",
-        {"notifications": queries.notifications_for(request.user)},  # type: ignore[arg-type]
+        {"notifications": queries.notifications_for(request.user)},
     )
 
 
 @login_required
 @require_POST
-def notifications_read(request: HttpRequest) -> HttpResponse:
+def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     ids = [number for value in request.POST.getlist("id") if (number := parse_id(value))]
-    services.notifications_mark_read(
-        user=request.user,  # type: ignore[arg-type]
-        ids=ids or None,
-    )
+    services.notifications_mark_read(user=request.user, ids=ids or None)
     messages.success(request, _("Marked as read."))
     return redirect("matchmaking:notification_list")
 
 
 @login_required
-def follow_settings(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    follows = Follow.objects.filter(user=user)
-    initial = {
-        "themes": [f.theme_id for f in follows if f.theme_id],
-        "regions": [f.region_id for f in follows if f.region_id],
-    }
-    form = FollowForm(request.POST or None, initial=initial)
+def follow_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    form = FollowForm(request.POST or None, initial=queries.follow_choices(user))
     if request.method == "POST" and form.is_valid():
         services.follows_set(
             user=user, themes=form.cleaned_data["themes"], regions=form.cleaned_data["regions"]

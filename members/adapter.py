@@ -1,7 +1,7 @@
 """allauth hooks: new members land where an invitation pointed them, in their language; a
 sign-up through an invitation link with the invited address needs no second confirmation;
 allauth's emails come in the site's one layout (core.emails), under SITE_NAME, with links to
-SITE_URL, in the recipient's language."""
+SITE_URL, in the recipient's language, and are queued for the task worker like every email."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.encoding import force_str
 
-from core.emails import absolute_url, render_email_templates
+from core.emails import absolute_url, queue_email, render_email_templates
 from core.http import client_ip
+from core.tasks import EmailParts, email_message
 from members import services
 from members.models import Invitation, User
 
@@ -132,15 +133,11 @@ class AccountAdapter(DefaultAccountAdapter):
             template_prefix, user, {**(context or {}), "user": user}, email
         )
 
-    def render_mail(
-        self,
-        template_prefix: str,
-        email: str | list[str],
-        context: dict[str, Any],
-        headers: dict[str, str] | None = None,
-    ) -> EmailMessage:
+    def _render(
+        self, template_prefix: str, email: str | list[str], context: dict[str, Any]
+    ) -> EmailParts:
         """allauth's ``<prefix>_subject.txt`` and ``<prefix>_message.txt`` in the site's
-        layout (text and HTML), in the recipient's language. Sending stays allauth's."""
+        layout (text and HTML), in the recipient's language."""
         to = [email] if isinstance(email, str) else list(email)
         site = EmailSite(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
         full_context = {**context, "current_site": site}
@@ -154,8 +151,29 @@ class AccountAdapter(DefaultAccountAdapter):
             context=full_context,
             language=language,
         )
-        message = EmailMultiAlternatives(
-            self.format_email_subject(subject), text, self.get_from_email(), to, headers=headers
+        return EmailParts(
+            to=to,
+            subject=self.format_email_subject(subject),
+            body=text,
+            html=html,
+            from_email=self.get_from_email(),
         )
-        message.attach_alternative(html, "text/html")
-        return message
+
+    def render_mail(
+        self,
+        template_prefix: str,
+        email: str | list[str],
+        context: dict[str, Any],
+        headers: dict[str, str] | None = None,
+    ) -> EmailMessage:
+        """The message as allauth's API expects it; the site itself sends through
+        ``send_mail``, which queues the same rendering instead."""
+        parts = self._render(template_prefix, email, context)
+        parts["headers"] = headers
+        return email_message(**parts)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # Every mail of allauth (sign-up, password reset, codes, notices, MFA's notices via
+        # send_notification_mail) comes here. Rendered now, sent by the task worker after the
+        # commit (core.emails.queue_email), never from inside the request.
+        queue_email(**self._render(template_prefix, email, {"email": email, **context}))

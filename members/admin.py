@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,7 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import AuditEntryInline, ImageUploadAdminMixin, ask_for_reason
+from core.admin import AuditEntryInline, ImageUploadAdminMixin
+from core.admin_mixins import ServiceActionsMixin, acting_user
 from members import services
 from members.models import (
     IdentityChangeStatus,
@@ -71,8 +71,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
+class OrganisationAdmin(ImageUploadAdminMixin, ServiceActionsMixin, admin.ModelAdmin):
     image_kinds = {"logo": "logo"}  # re-encoded like the site's own form (core.images)
+    refused_errors = (ValidationError,)  # PermissionDenied: no editor, 403
     list_display = ("name", "kind", "region", "status", "verified_at", "created_at")
     list_filter = ("status", "kind", "region")
     search_fields = ("name", "kvk_number", "website")
@@ -88,7 +89,11 @@ class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
         "identity_change",
     )
     inlines = (MembershipInline, AuditEntryInline)
-    actions = ("verify_organisations", "suspend_organisations", "reinstate_organisations")
+    actions: tuple[str, ...] = (
+        "verify_organisations",
+        "suspend_organisations",
+        "reinstate_organisations",
+    )
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "kvk_number", "website", "region", "themes")}),
         (_("About"), {"fields": ("description", "logo", "open_to_cooperation")}),
@@ -143,15 +148,17 @@ class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Verify the selected organisations"), permissions=["change"])
     def verify_organisations(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
-        count = 0
-        for organisation in queryset.filter(status=OrganisationStatus.PENDING):
-            services.organisation_verify(organisation=organisation, by=request.user)  # type: ignore[arg-type]
-            count += 1
-        self.message_user(
+        by = acting_user(request)
+        self.call_each(
             request,
-            ngettext("%(count)d organisation verified.", "%(count)d organisations verified.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset.filter(status=OrganisationStatus.PENDING),
+            lambda organisation: services.organisation_verify(organisation=organisation, by=by),
+            lambda count: (
+                ngettext(
+                    "%(count)d organisation verified.", "%(count)d organisations verified.", count
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(
@@ -160,36 +167,38 @@ class OrganisationAdmin(ImageUploadAdminMixin, admin.ModelAdmin):
     def suspend_organisations(
         self, request: HttpRequest, queryset: QuerySet[Organisation]
     ) -> HttpResponse | None:
-        organisations = list(queryset)
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            organisations,
+            list(queryset),
+            lambda organisation, reason: services.organisation_suspend(
+                organisation=organisation, by=by, reason=reason
+            ),
             action="suspend_organisations",
             title=str(_("Suspend organisations")),
             help_text=str(_("Emailed to the organisation's admins and kept in the history.")),
+            done=str(_("The organisations are suspended.")),
         )
-        if reason is None:
-            return page
-        for organisation in organisations:
-            services.organisation_suspend(organisation=organisation, by=request.user, reason=reason)  # type: ignore[arg-type]
-        self.message_user(request, _("The organisations are suspended."), messages.SUCCESS)
-        return None
 
     @admin.action(description=_("Reinstate the selected organisations"), permissions=["change"])
     def reinstate_organisations(
         self, request: HttpRequest, queryset: QuerySet[Organisation]
     ) -> None:
-        for organisation in queryset.filter(status=OrganisationStatus.SUSPENDED):
-            services.organisation_reinstate(organisation=organisation, by=request.user)  # type: ignore[arg-type]
-        self.message_user(request, _("The organisations are reinstated."), messages.SUCCESS)
+        by = acting_user(request)
+        self.call_each(
+            request,
+            queryset.filter(status=OrganisationStatus.SUSPENDED),
+            lambda organisation: services.organisation_reinstate(organisation=organisation, by=by),
+            str(_("The organisations are reinstated.")),
+        )
 
 
 @admin.register(OrganisationIdentityChange)
-class OrganisationIdentityChangeAdmin(admin.ModelAdmin):
+class OrganisationIdentityChangeAdmin(ServiceActionsMixin, admin.ModelAdmin):
     """A verified organisation's new name or website waits here; editors approve or reject it
     with the actions (through the services: nothing is edited by hand)."""
 
+    refused_errors = (ValidationError,)  # PermissionDenied: no editor, 403
     list_display = (
         "organisation",
         "previous_name",
@@ -225,36 +234,19 @@ class OrganisationIdentityChangeAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def _decide(
-        self,
-        request: HttpRequest,
-        queryset: QuerySet[OrganisationIdentityChange],
-        decide: Callable[[OrganisationIdentityChange], object],
-    ) -> int:
-        done = 0
-        for change in queryset.filter(status=IdentityChangeStatus.PENDING):
-            try:
-                decide(change)
-            except ValidationError as error:
-                self.message_user(request, f"{change}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done += 1
-        return done
-
     @admin.action(description=_("Approve the selected changes"), permissions=["change"])
     def approve_changes(
         self, request: HttpRequest, queryset: QuerySet[OrganisationIdentityChange]
     ) -> None:
-        count = self._decide(
+        by = acting_user(request)
+        self.call_each(
             request,
-            queryset,
-            lambda change: services.identity_change_approve(change=change, by=request.user),  # type: ignore[arg-type]
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d change approved.", "%(count)d changes approved.", count)
-            % {"count": count},
-            messages.SUCCESS,
+            queryset.filter(status=IdentityChangeStatus.PENDING),
+            lambda change: services.identity_change_approve(change=change, by=by),
+            lambda count: (
+                ngettext("%(count)d change approved.", "%(count)d changes approved.", count)
+                % {"count": count}
+            ),
         )
 
     @admin.action(
@@ -263,33 +255,21 @@ class OrganisationIdentityChangeAdmin(admin.ModelAdmin):
     def reject_changes(
         self, request: HttpRequest, queryset: QuerySet[OrganisationIdentityChange]
     ) -> HttpResponse | None:
-        changes = list(queryset.filter(status=IdentityChangeStatus.PENDING))
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            changes,
+            list(queryset.filter(status=IdentityChangeStatus.PENDING)),
+            lambda change, reason: services.identity_change_reject(
+                change=change, by=by, reason=reason
+            ),
             action="reject_changes",
             title=str(_("Reject changes of name or website")),
             help_text=str(_("Emailed to the organisation's admins and kept in the history.")),
-        )
-        if reason is None:
-            return page
-        count = self._decide(
-            request,
-            queryset,
-            lambda change: services.identity_change_reject(
-                change=change,
-                by=request.user,  # type: ignore[arg-type]
-                reason=reason,
+            done=lambda count: (
+                ngettext("%(count)d change rejected.", "%(count)d changes rejected.", count)
+                % {"count": count}
             ),
         )
-        self.message_user(
-            request,
-            ngettext("%(count)d change rejected.", "%(count)d changes rejected.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-        return None
 
 
 @admin.register(Membership)

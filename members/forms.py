@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import fields as model_fields
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from members.models import (
     OrganisationKind,
     kvk_validator,
 )
+from members.services import PROFILE_VISIBILITY_FIELDS
 
 
 def _kind_choices() -> list[tuple[str, Any]]:
@@ -121,7 +123,7 @@ class InvitationForm(Form):
     def __init__(self, *args: Any, inviter_role: str = MembershipRole.ADMIN, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if inviter_role != MembershipRole.OWNER:
-            self.fields["role"].choices = [
+            cast(forms.ChoiceField, self.fields["role"]).choices = [
                 choice for choice in MembershipRole.choices if choice[0] != MembershipRole.OWNER
             ]
 
@@ -134,7 +136,8 @@ class MembershipChoiceForm(Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["membership"].queryset = organisation.memberships.all()  # type: ignore[attr-defined]
+        membership = cast(forms.ModelChoiceField[Membership], self.fields["membership"])
+        membership.queryset = organisation.memberships.all()
 
 
 class JoinRequestForm(Form):
@@ -187,20 +190,11 @@ class ProfileForm(Form):
     show_themes = forms.BooleanField(label=_("Show my themes"), required=False)
     show_organisations = forms.BooleanField(label=_("Show my organisations"), required=False)
 
-    VISIBILITY_FIELDS = (
-        "is_public",
-        "show_avatar",
-        "show_bio",
-        "show_region",
-        "show_themes",
-        "show_organisations",
-    )
+    VISIBILITY_FIELDS = PROFILE_VISIBILITY_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from django.conf import settings
-
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = settings.LANGUAGES
+        cast(forms.ChoiceField, self.fields["language"]).choices = settings.LANGUAGES
 
 
 class InvitationAcceptForm(Form):

@@ -16,10 +16,11 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from core.models import Region, Theme
+from core.models import Region, Theme, valid_choices
 from members.choices import MembershipRole, OrganisationStatus, VerificationMethod
 from members.roles import ADMIN_ROLES, LISTED_STATUSES
 
@@ -81,7 +82,7 @@ class User(AbstractUser):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -100,6 +101,22 @@ class User(AbstractUser):
         return self.display_name
 
 
+def actor_field(
+    verbose_name: StrOrPromise | None = None, *, related_name: str = "+", **options: Any
+) -> models.ForeignKey[User | None, User | None]:
+    """The person who did something to a row (created, confirmed, decided, hid it). The row
+    outlives them: deleting the account only empties the field."""
+    return models.ForeignKey(
+        User,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name=related_name,
+        **options,
+    )
+
+
 # ---------------------------------------------------------------------------
 # Profiles
 # ---------------------------------------------------------------------------
@@ -109,6 +126,9 @@ class ThemedProfile(TaggedItemBase):
     content_object = models.ForeignKey("Profile", on_delete=models.CASCADE)
     # taggit looks tagged objects up through this reverse name: it must be unique, not "+".
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_profiles")
+
+    # taggit ships no types, so django-stubs does not see a model here; name its manager.
+    _default_manager: ClassVar[models.Manager[ThemedProfile]]
 
     class Meta:
         constraints = [
@@ -189,6 +209,9 @@ class ThemedOrganisation(TaggedItemBase):
     content_object = models.ForeignKey("Organisation", on_delete=models.CASCADE)
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_organisations")
 
+    # taggit ships no types, so django-stubs does not see a model here; name its manager.
+    _default_manager: ClassVar[models.Manager[ThemedOrganisation]]
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -242,14 +265,7 @@ class Organisation(models.Model):
     )
     status_reason = models.TextField(_("reason for the status"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        User,
-        verbose_name=_("registered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("registered by"))
     # Site search (initiatives.search) reads this stored vector: name weight A, description C,
     # in the Dutch unaccent configuration that migration initiatives/0001 creates. The
     # database keeps it current on every write, so no flow here has to think about search.
@@ -279,10 +295,7 @@ class Organisation(models.Model):
                 condition=models.Q(kvk_number="") | models.Q(kvk_number__regex=r"^\d{8}$"),
                 name="members_organisation_kvk_format",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=OrganisationStatus.values),
-                name="members_organisation_status_valid",
-            ),
+            valid_choices("status", OrganisationStatus, "members_organisation_status_valid"),
         ]
         indexes = [
             models.Index(fields=["status", "name"]),
@@ -342,10 +355,7 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "user"], name="members_membership_unique"
             ),
-            models.CheckConstraint(
-                condition=models.Q(role__in=MembershipRole.values),
-                name="members_membership_role_valid",
-            ),
+            valid_choices("role", MembershipRole, "members_membership_role_valid"),
         ]
 
     def __str__(self) -> str:
@@ -391,14 +401,7 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("accepted by"),
-    )
+    accepted_by = actor_field(_("accepted by"))
     revoked_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
@@ -458,14 +461,7 @@ class JoinRequest(models.Model):
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = actor_field(_("decided by"))
 
     class Meta:
         verbose_name = _("request to join")
@@ -559,14 +555,7 @@ class OrganisationIdentityChange(models.Model):
     )
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        User,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"))
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
 
     class Meta:
@@ -579,10 +568,7 @@ class OrganisationIdentityChange(models.Model):
                 condition=models.Q(status="pending"),
                 name="members_identitychange_one_pending",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=IdentityChangeStatus.values),
-                name="members_identitychange_status_valid",
-            ),
+            valid_choices("status", IdentityChangeStatus, "members_identitychange_status_valid"),
         ]
 
     def __str__(self) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
 
-from core.models import Region
+from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
+
 from members.models import (
     Invitation,
     Membership,
@@ -16,29 +18,40 @@ from members.models import (
 from members.roles import LISTED_STATUSES
 
 
-def directory_organisations(
-    *, kind: str = "", region: str = "", theme: str = "", verified: bool = False, query: str = ""
-) -> QuerySet[Organisation]:
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What the organisation directory is filtered by (the view reads it from the query
+    string; the template shows it back in the filter form)."""
+
+    kind: str = ""
+    region: str = ""  # a region's slug
+    theme: str = ""  # a theme's slug
+    verified: bool = False
+    query: str = ""  # words in the name or description
+
+
+def directory_organisations(filters: DirectoryFilters) -> QuerySet[Organisation]:
     """The public directory: listed organisations, filtered, with what a card shows."""
     organisations = (
         Organisation.objects.listed()
         .select_related("region")
-        .prefetch_related("themes")
+        # django-stubs knows no taggit manager; taggit's TaggableManager does prefetch.
+        .prefetch_related("themes")  # type: ignore[misc]
         .order_by("name", "pk")
     )
-    if kind in OrganisationKind.values:
-        organisations = organisations.filter(kind=kind)
-    if region:
-        organisations = organisations.filter(region__slug=region)
-    if theme:
-        organisations = organisations.filter(themes__slug=theme)
-    if verified:
+    if filters.kind in OrganisationKind.values:
+        organisations = organisations.filter(kind=filters.kind)
+    if filters.region:
+        organisations = organisations.filter(region__slug=filters.region)
+    if filters.theme:
+        organisations = organisations.filter(themes__slug=filters.theme)
+    if filters.verified:
         organisations = organisations.filter(status=OrganisationStatus.VERIFIED)
-    if query:
+    if filters.query:
         organisations = organisations.filter(
-            Q(name__icontains=query) | Q(description__icontains=query)
+            Q(name__icontains=filters.query) | Q(description__icontains=filters.query)
         )
-    return organisations.distinct() if theme else organisations
+    return organisations.distinct() if filters.theme else organisations
 
 
 def public_members(organisation: Organisation) -> QuerySet[Membership]:
@@ -67,6 +80,7 @@ def public_memberships_of(user: User) -> QuerySet[Membership]:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
+    """All the member's memberships, with their organisations, for the dashboard."""
     return (
         Membership.objects.filter(user=user)
         .select_related("organisation", "organisation__region")
@@ -76,7 +90,9 @@ def memberships_of(user: User) -> QuerySet[Membership]:
 
 def open_invitations_for(user: User) -> QuerySet[Invitation]:
     """Open invitations addressed to any of the member's verified email addresses."""
-    emails = list(user.emailaddress_set.filter(verified=True).values_list("email", flat=True))
+    emails = list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
     if not emails:
         return Invitation.objects.none()
     email_filter = Q()
@@ -87,12 +103,4 @@ def open_invitations_for(user: User) -> QuerySet[Invitation]:
         .filter(email_filter)
         .exclude(organisation__memberships__user=user)
         .select_related("organisation")
-    )
-
-
-def regions_with_organisations() -> QuerySet[Region]:
-    return Region.objects.annotate(
-        organisation_count=Count(
-            "organisations", filter=Q(organisations__status__in=LISTED_STATUSES)
-        )
     )

@@ -11,7 +11,7 @@ memberships through the user model and its relations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from members.choices import MembershipRole, OrganisationStatus
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from members.models import Membership, Organisation, User
+
+    # Whoever asks: a signed-in member, a visitor (``request.user`` either way), or nobody
+    # (a system action, a deleted account).
+    type Person = User | AnonymousUser | None
 
 # ---------------------------------------------------------------------------
 # Names: groups and permissions (curation/migrations/0002 creates the groups with these
@@ -52,26 +58,28 @@ ACTIVE_STATUSES = LISTED_STATUSES
 # ---------------------------------------------------------------------------
 
 
-def has_second_factor(user: Any) -> bool:
+def has_second_factor(user: User | AnonymousUser) -> bool:
     """An authenticator app or a security key (recovery codes alone are a fallback, not a
     second factor). Looked up once per user object, like Django's permission cache."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import is_mfa_enabled
 
-    if not hasattr(user, "_has_second_factor"):
-        user._has_second_factor = is_mfa_enabled(
-            user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-        )
-    return bool(user._has_second_factor)
+    found = getattr(user, "_has_second_factor", None)
+    if found is None:
+        found = bool(is_mfa_enabled(user, [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]))
+        # setattr: an attribute of our own on whatever object asks (``request.user`` is a
+        # lazy object that passes it on to the user), which ``User`` does not declare.
+        setattr(user, "_has_second_factor", found)  # noqa: B010
+    return bool(found)
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Staff powers wait for a second factor when ``ADMIN_REQUIRE_MFA`` is on: a stolen
     password alone must not publish, revoke a stamp or broker introductions."""
     return bool(settings.ADMIN_REQUIRE_MFA) and not has_second_factor(user)
 
 
-def _holds(user: Any, permission: str) -> bool:
+def _holds(user: Person, permission: str) -> bool:
     """An active staff account with the permission (superusers hold every permission) and,
     where required, a second factor."""
     return bool(
@@ -84,40 +92,40 @@ def _holds(user: Any, permission: str) -> bool:
     )
 
 
-def is_editor(user: User | Any | None) -> bool:
+def is_editor(user: Person) -> bool:
     """An editor (Redactie): moderates, verifies, suspends, publishes, revokes stamps.
     Staff alone is not enough: a facilitator is staff too."""
     return _holds(user, MODERATE_PERMISSION)
 
 
-def can_feature(user: User | Any | None) -> bool:
+def can_feature(user: Person) -> bool:
     """Who may put items on the home page."""
     return _holds(user, FEATURE_PERMISSION)
 
 
-def is_facilitator(user: User | Any | None) -> bool:
+def is_facilitator(user: Person) -> bool:
     """A verbinder: forwards and brokers introductions, sees suggestions for anyone."""
     return _holds(user, FACILITATE_PERMISSION)
 
 
-def may_enter_admin(user: User | Any | None) -> bool:
+def may_enter_admin(user: Person) -> bool:
     """Who the admin lets in (editors, facilitators, superusers: active staff); the footer's
     "Redactie" link shows to them only. A second factor is asked for inside the admin."""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def require_editor(user: User | Any | None) -> None:
+def require_editor(user: Person) -> None:
     """Services call this before they change editor-only state."""
     if not is_editor(user):
         raise PermissionDenied
 
 
-def require_feature(user: User | Any | None) -> None:
+def require_feature(user: Person) -> None:
     if not can_feature(user):
         raise PermissionDenied
 
 
-def require_facilitator(user: User | Any | None) -> None:
+def require_facilitator(user: Person) -> None:
     if not is_facilitator(user):
         raise PermissionDenied
 
@@ -155,13 +163,13 @@ def facilitators() -> QuerySet[User]:
 # ---------------------------------------------------------------------------
 
 
-def membership_of(user: User | Any | None, organisation: Organisation) -> Membership | None:
+def membership_of(user: Person, organisation: Organisation) -> Membership | None:
     if user is None or not user.is_authenticated:
         return None
     return organisation.memberships.filter(user=user).first()
 
 
-def role_in(user: User | Any | None, organisation: Organisation) -> str | None:
+def role_in(user: Person, organisation: Organisation) -> str | None:
     """The member's role in the organisation (owner, admin, member), or None."""
     if user is None or not user.is_authenticated:
         return None
@@ -172,12 +180,12 @@ def is_admin_role(role: str | None) -> bool:
     return role in ADMIN_ROLES
 
 
-def is_organisation_admin(user: User | Any | None, organisation: Organisation) -> bool:
+def is_organisation_admin(user: Person, organisation: Organisation) -> bool:
     """An active owner or admin of the organisation."""
     return bool(user is not None and user.is_active) and is_admin_role(role_in(user, organisation))
 
 
-def can_invite(user: User | Any | None, organisation: Organisation, role: str) -> bool:
+def can_invite(user: Person, organisation: Organisation, role: str) -> bool:
     """May this person invite someone into the organisation with this role? Active owners and
     admins invite members and admins; only an owner invites another owner. Asked again when
     an invitation is accepted, so a demoted or removed inviter's link stops working."""
@@ -189,7 +197,7 @@ def can_invite(user: User | Any | None, organisation: Organisation, role: str) -
     return is_admin_role(own_role)
 
 
-def is_organisation_member(user: User | Any | None, organisation: Organisation) -> bool:
+def is_organisation_member(user: Person, organisation: Organisation) -> bool:
     return role_in(user, organisation) is not None
 
 

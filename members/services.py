@@ -9,19 +9,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.signing import BadSignature, SignatureExpired, TimestampSigner
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import ratelimit
@@ -29,6 +28,8 @@ from core.audit import audit_record
 from core.emails import absolute_url, send_templated_email
 from core.images import delete_image, make_renditions
 from core.models import Region, Theme
+from core.slugs import insert_with_unique_slug, unique_slug
+from core.updates import apply_changes, constraint_refusals
 from members import domains, roles
 from members.models import (
     INVITATION_SIGNING_SALT,
@@ -57,6 +58,17 @@ DOMAIN_CODES_PER_HOUR = 3
 DOMAIN_CAP_FACTOR = 4
 
 
+# What a member chooses to show on their public profile.
+PROFILE_VISIBILITY_FIELDS = (
+    "is_public",
+    "show_avatar",
+    "show_bio",
+    "show_region",
+    "show_themes",
+    "show_organisations",
+)
+
+
 class InvitationError(Exception):
     """An invitation link that cannot be used, with a message for the visitor."""
 
@@ -66,18 +78,10 @@ class InvitationError(Exception):
 # ---------------------------------------------------------------------------
 
 
-def unique_slug(
-    model: type[Organisation] | type[Profile], text: str, *, max_length: int = 60
-) -> str:
-    base = slugify(text)[:max_length].strip("-") or "x"
-    slug = base
-    while model.objects.filter(slug=slug).exists():
-        slug = f"{base}-{get_random_string(4, 'abcdefghijkmnpqrstuvwxyz23456789')}"
-    return slug
-
-
 def has_verified_email(user: User) -> bool:
-    return EmailAddress.objects.filter(user=user, verified=True).exists()
+    """Has the member confirmed at least one email address? Registering and joining wait
+    for it."""
+    return bool(EmailAddress.objects.filter(user=user, verified=True).exists())
 
 
 def _admin_emails(organisation: Organisation) -> list[tuple[str, str]]:
@@ -85,7 +89,9 @@ def _admin_emails(organisation: Organisation) -> list[tuple[str, str]]:
     return list(organisation_admins(organisation).values_list("email", "language"))
 
 
-def _notify_admins(organisation: Organisation, template_prefix: str, context: dict) -> None:
+def _notify_admins(
+    organisation: Organisation, template_prefix: str, context: dict[str, Any]
+) -> None:
     for email, language in _admin_emails(organisation):
         send_templated_email(
             template_prefix=template_prefix, to=[email], context=context, language=language
@@ -120,7 +126,7 @@ def profile_for(user: User) -> Profile:
     except Profile.DoesNotExist:
         profile, _created = Profile.objects.get_or_create(
             user=user,
-            defaults={"slug": unique_slug(Profile, user.display_name or "lid")},
+            defaults={"slug": unique_slug(Profile, user.display_name, fallback="lid")},
         )
         return profile
 
@@ -134,31 +140,26 @@ def profile_update(
     bio: str,
     region: Region | None,
     themes: Iterable[Theme],
-    avatar: ContentFile | None = None,
+    avatar: File[bytes] | None = None,
     remove_avatar: bool = False,
-    visibility: dict[str, bool],
+    visibility: Mapping[str, bool],
 ) -> Profile:
+    """Save the member's name, email language and profile, and which parts of the profile
+    are public (``visibility``: a choice left out stays as it was)."""
     profile = profile_for(user)
-    user.display_name = display_name
-    user.language = language
-    user.save(update_fields=["display_name", "language"])
-    profile.bio = bio
-    profile.region = region
-    for field in (
-        "is_public",
-        "show_avatar",
-        "show_bio",
-        "show_region",
-        "show_themes",
-        "show_organisations",
-    ):
-        setattr(profile, field, visibility.get(field, getattr(profile, field)))
+    user.save(
+        update_fields=apply_changes(user, {"display_name": display_name, "language": language})
+    )
+    values: dict[str, Any] = {"bio": bio, "region": region}
+    values |= {
+        field: visibility[field] for field in PROFILE_VISIBILITY_FIELDS if field in visibility
+    }
     if avatar is not None or remove_avatar:
         if profile.avatar:
             field_file = profile.avatar
             transaction.on_commit(lambda: delete_image(field_file, "avatar"))
-        profile.avatar = avatar or ""  # type: ignore[assignment]
-    profile.save()
+        values["avatar"] = avatar or ""
+    profile.save(update_fields=apply_changes(profile, values))
     if avatar is not None:
         make_renditions(profile.avatar, "avatar")
     profile.themes.set(list(themes))
@@ -203,7 +204,7 @@ def organisation_register(
     region: Region | None = None,
     themes: Iterable[Theme] = (),
     open_to_cooperation: bool = True,
-    logo: ContentFile | None = None,
+    logo: File[bytes] | None = None,
 ) -> Organisation:
     """Register an organisation; the registering member becomes its first owner. One account
     registers at most ORGANISATION_REGISTRATIONS_PER_DAY organisations a day."""
@@ -211,7 +212,6 @@ def organisation_register(
         raise PermissionDenied(_("Verify your email address before you register an organisation."))
     organisation = Organisation(
         name=name,
-        slug=unique_slug(Organisation, name),
         kind=kind,
         kvk_number=kvk_number,
         website=website,
@@ -221,8 +221,8 @@ def organisation_register(
         created_by=by,
     )
     if logo is not None:
-        organisation.logo = logo  # type: ignore[assignment]
-    organisation.full_clean()
+        organisation.logo = logo
+    organisation.full_clean(exclude=["slug"])
     _limit(
         f"members.organisation_register:user:{by.pk}",
         limit=settings.ORGANISATION_REGISTRATIONS_PER_DAY,
@@ -232,7 +232,10 @@ def organisation_register(
             "editors if you really need more."
         ),
     )
-    organisation.save()
+    # Two registrations at once both pass full_clean: the database then refuses the second
+    # one's KvK number (with the form's message) or slug (and it gets another).
+    with constraint_refusals(Organisation):
+        insert_with_unique_slug(organisation, name, fallback="organisatie")
     organisation.themes.set(list(themes))
     if logo is not None:
         make_renditions(organisation.logo, "logo")
@@ -253,7 +256,7 @@ def organisation_update(
     region: Region | None,
     themes: Iterable[Theme],
     open_to_cooperation: bool,
-    logo: ContentFile | None = None,
+    logo: File[bytes] | None = None,
     remove_logo: bool = False,
 ) -> Organisation:
     """Save the organisation's profile. A suspended or archived organisation changes nothing.
@@ -262,37 +265,29 @@ def organisation_update(
     _require_admin(organisation, by)
     _lock(organisation, "status", "name", "website")
     roles.require_active_organisation(organisation)
+    # Only the profile's own fields: status and verification belong to other flows.
+    values: dict[str, Any] = {
+        "kind": kind,
+        "kvk_number": kvk_number,
+        "description": description,
+        "region": region,
+        "open_to_cooperation": open_to_cooperation,
+    }
     if organisation.status == OrganisationStatus.VERIFIED:
         _identity_change_propose(organisation=organisation, by=by, name=name, website=website)
     else:
         if website != organisation.website:
             _expire_domain_codes(organisation)
-        organisation.name = name
-        organisation.website = website
-    organisation.kind = kind
-    organisation.kvk_number = kvk_number
-    organisation.description = description
-    organisation.region = region
-    organisation.open_to_cooperation = open_to_cooperation
+        values |= {"name": name, "website": website}
     if logo is not None or remove_logo:
         if organisation.logo:
             old = organisation.logo
             transaction.on_commit(lambda: delete_image(old, "logo"))
-        organisation.logo = logo or ""  # type: ignore[assignment]
+        values["logo"] = logo or ""
+    changed = apply_changes(organisation, values)
     organisation.full_clean()
-    # Only the profile's own fields: status and verification belong to other flows.
-    organisation.save(
-        update_fields=[
-            "name",
-            "website",
-            "kind",
-            "kvk_number",
-            "description",
-            "region",
-            "open_to_cooperation",
-            "logo",
-        ]
-    )
+    with constraint_refusals(Organisation):
+        organisation.save(update_fields=changed)
     organisation.themes.set(list(themes))
     if logo is not None:
         make_renditions(organisation.logo, "logo")
@@ -694,19 +689,24 @@ def normalise_email(email: str) -> str:
 def invitation_is_for(invitation: Invitation, user: User) -> bool:
     """Does the member hold the invited address, verified? Only then may they accept: the
     link alone could have been forwarded or seen by someone else."""
-    return EmailAddress.objects.filter(
-        user=user, verified=True, email__iexact=normalise_email(invitation.email)
-    ).exists()
+    return bool(
+        EmailAddress.objects.filter(
+            user=user, verified=True, email__iexact=normalise_email(invitation.email)
+        ).exists()
+    )
 
 
 def invitation_awaits_verification(invitation: Invitation, user: User) -> bool:
     """The member holds the invited address but has not confirmed it yet."""
-    return EmailAddress.objects.filter(
-        user=user, verified=False, email__iexact=normalise_email(invitation.email)
-    ).exists()
+    return bool(
+        EmailAddress.objects.filter(
+            user=user, verified=False, email__iexact=normalise_email(invitation.email)
+        ).exists()
+    )
 
 
 def invitation_link(invitation: Invitation) -> str:
+    """The address of the page where the invitation is accepted, for its email."""
     return absolute_url(reverse("members:invitation_accept", args=[invitation.accept_token]))
 
 
@@ -767,6 +767,9 @@ def _revoke_invitations_sent_by(
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str = MembershipRole.MEMBER
 ) -> Invitation:
+    """An admin invites an email address to the organisation in ``role`` (only an owner
+    invites an owner) and the link is mailed; an open invitation to that address is replaced.
+    """
     _require_admin(organisation, by)
     _locked_organisation(organisation)
     roles.require_active_organisation(organisation)
@@ -808,6 +811,7 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, invitation: Invitation, by: User) -> None:
+    """An admin withdraws an open invitation; its link no longer works."""
     _require_admin(invitation.organisation, by)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
@@ -857,6 +861,8 @@ def invitation_accept(*, invitation: Invitation, by: User, is_public: bool = Fal
 
 @transaction.atomic
 def join_request_create(*, organisation: Organisation, by: User, message: str = "") -> JoinRequest:
+    """A member with a verified address asks to join a listed, active organisation; its
+    admins get an email. One open request per person and organisation."""
     if not organisation.is_public:
         raise PermissionDenied
     roles.require_active_organisation(organisation)
@@ -951,6 +957,8 @@ def _revoke_what_the_new_role_cannot_grant(membership: Membership, previous: str
 
 @transaction.atomic
 def membership_change_role(*, membership: Membership, by: User, role: str) -> Membership:
+    """An admin gives a member another role; only an owner makes or unmakes an owner, and
+    the last owner stays one. Invitations the new role cannot grant are withdrawn."""
     if role not in MembershipRole.values:
         raise ValidationError(_("Unknown role."))
     memberships = _locked_memberships(membership.organisation)

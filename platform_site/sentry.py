@@ -8,11 +8,10 @@ exception, its stack, the URL path, the method, the request id tag.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sentry_sdk
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.transport import Transport
+from sentry_sdk.types import Event, Hint
 
 # Request headers that are sent on; everything else (cookies, authorisation, forwarded
 # addresses, user agent) is dropped.
@@ -47,7 +46,7 @@ def sentry_init(
     return True
 
 
-def scrub_event(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+def scrub_event(event: Event, hint: Hint) -> Event:
     """Remove what could identify a person, whatever an integration put in."""
     request = event.get("request")
     if isinstance(request, dict):

@@ -361,8 +361,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # the host name (no django.contrib.sites here). Same variable as SITE_NAME below.
 MFA_TOTP_ISSUER = env_str("SITE_NAME", "Breinaald")
 TAGGIT_CASE_INSENSITIVE = True
-# Background jobs (emails of matchmaking) through Django's tasks framework, stored in
-# PostgreSQL; `manage.py db_worker` runs them.
+# Background jobs (every email of the site: core.tasks.send_email, queued on commit by
+# core.emails.queue_email) through Django's tasks framework, stored in PostgreSQL;
+# `manage.py db_worker` runs them. No retries: a failed task stays FAILED with its error.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",

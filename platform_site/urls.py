@@ -4,15 +4,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from core import views as core_views
 from initiatives.sitemaps import sitemaps
 from platform_site import views
 
 # admin.site is platform_site.admin.SiteAdmin: allauth's login and a second factor.
-urlpatterns = [
-    # Probes for load balancers and Kubernetes: no language prefix, no session.
+# Probes for load balancers and Kubernetes never reach the URLs: core.health.ProbeMiddleware
+# answers them first.
+urlpatterns: list[URLPattern | URLResolver] = [
     # The language switch (core.i18n): the same page in the chosen language.
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),

@@ -13,7 +13,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin import ReasonForm, ask_for_reason
+from core.admin import ReasonForm
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceActionsMixin, acting_user
 from stamp import services
 from stamp.models import Charter, Claim, ClaimEvent, StampSettings
 
@@ -69,7 +70,7 @@ class CharterAdmin(admin.ModelAdmin):
                 request, _("Select exactly one draft to publish."), level=messages.ERROR
             )
             return
-        charter = services.charter_publish(charter=drafts[0], by=request.user)  # type: ignore[arg-type]
+        charter = services.charter_publish(charter=drafts[0], by=acting_user(request))
         self.message_user(
             request,
             _("Version %(version)s is published. Carriers have been asked to confirm it.")
@@ -78,7 +79,7 @@ class CharterAdmin(admin.ModelAdmin):
         )
 
 
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClaimEvent
     fields = ("created_at", "action", "from_status", "to_status", "by", "reason", "charter")
     readonly_fields = fields
@@ -86,18 +87,12 @@ class ClaimEventInline(admin.TabularInline):
     can_delete = False
     ordering = ("created_at", "pk")
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 ReasonedService = Callable[..., Claim]
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ServiceActionsMixin, admin.ModelAdmin):
     list_display = (
         "organisation",
         "status",
@@ -198,9 +193,7 @@ class ClaimAdmin(admin.ModelAdmin):
         if form.is_valid():
             try:
                 services.stamp_revoke(
-                    claim=claim,
-                    by=request.user,  # type: ignore[arg-type]
-                    reason=form.cleaned_data["reason"],
+                    claim=claim, by=acting_user(request), reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -226,6 +219,11 @@ class ClaimAdmin(admin.ModelAdmin):
             status=400 if request.method == "POST" else 200,
         )
 
+    refused_errors = (ValidationError,)  # PermissionDenied: a user who is no editor, 403
+
+    def refusal(self, obj: Claim, error: ValidationError | PermissionDenied) -> str:
+        return super().refusal(obj.organisation, error)
+
     def _with_reason(
         self,
         request: HttpRequest,
@@ -239,32 +237,16 @@ class ClaimAdmin(admin.ModelAdmin):
         """Ask for the reason on an intermediate page, then call the service for each claim."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        claims = list(queryset.select_related("organisation"))
-        reason, page = ask_for_reason(
-            self,
+        by = acting_user(request)
+        return self.call_each_with_reason(
             request,
-            claims,
+            list(queryset.select_related("organisation")),
+            lambda claim, reason: service(claim=claim, by=by, reason=reason),
             action=action,
             title=title,
-            help_text=str(_("Recorded in the history. A reason for revoking is shown publicly.")),
+            help_text=_("Recorded in the history. A reason for revoking is shown publicly."),
+            done=done,
         )
-        if reason is None:
-            return page
-        succeeded = 0
-        for claim in claims:
-            try:
-                service(claim=claim, by=request.user, reason=reason)
-            except ValidationError as error:
-                self.message_user(
-                    request,
-                    f"{claim.organisation}: {' '.join(error.messages)}",
-                    level=messages.ERROR,
-                )
-            else:
-                succeeded += 1
-        if succeeded:
-            self.message_user(request, done % {"count": succeeded}, level=messages.SUCCESS)
-        return None
 
     @admin.action(description=gettext_lazy("Approve the selected claims"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Claim]) -> HttpResponse | None:

@@ -15,8 +15,9 @@ from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from core.emails import absolute_url
+from core.models import valid_choices
 from members import roles
-from members.models import Organisation, OrganisationStatus
+from members.models import Organisation, OrganisationStatus, actor_field
 
 # Defaults when the project settings do not name them (read with getattr, see README).
 DEFAULT_GRACE_DAYS = 30
@@ -64,15 +65,7 @@ class Charter(models.Model):
         help_text=_("Markdown, like the Dutch text. Empty: the English pages show the Dutch."),
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = actor_field(_("published by"), editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = CharterQuerySet.as_manager()
@@ -281,14 +274,7 @@ class Claim(models.Model):
         editable=False,
     )
     claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    claimed_by = actor_field(_("claimed by"))
     active_since = models.DateTimeField(_("active since"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     status_reason = models.TextField(_("reason for the status"), blank=True)
@@ -320,10 +306,7 @@ class Claim(models.Model):
                 name="stamp_claim_one_open_per_organisation",
                 violation_error_message=_("This organisation already carries or claims the stamp."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ClaimStatus.values),
-                name="stamp_claim_status_valid",
-            ),
+            valid_choices("status", ClaimStatus, "stamp_claim_status_valid"),
             models.CheckConstraint(
                 condition=~models.Q(status="revoked") | ~models.Q(status_reason=""),
                 name="stamp_claim_revoked_has_reason",
@@ -479,14 +462,8 @@ class ClaimEvent(models.Model):
         _("from"), max_length=16, choices=ClaimStatus.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=16, choices=ClaimStatus.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Empty when the platform did it, e.g. a lapse after the deadline."),
+    by = actor_field(
+        _("by"), help_text=_("Empty when the platform did it, e.g. a lapse after the deadline.")
     )
     reason = models.TextField(_("reason"), blank=True)
     charter = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.emails import send_templated_email
+from core.updates import apply_changes
 from members import roles
 from members.models import Organisation, User
 from members.roles import is_organisation_admin, organisation_admins
@@ -35,6 +36,7 @@ class StampError(ValidationError):
 
 
 def _require_organisation_admin(by: User, organisation: Organisation) -> None:
+    """Only an active owner or admin of the organisation acts for it."""
     if not by.is_active or not is_organisation_admin(by, organisation):
         raise PermissionDenied
 
@@ -69,16 +71,15 @@ def _transition(
     charter: Charter | None = None,
     extra_fields: dict[str, Any] | None = None,
 ) -> ClaimEvent:
-    """Change the status and write the event that records it, in one go."""
+    """Change the status and write the event that records it, in one go; the claim's row
+    gets only the columns whose value changed."""
     now = timezone.now()
     from_status = claim.status
     fields: dict[str, Any] = {"status": to, **(extra_fields or {})}
     if to != from_status:
         fields["status_changed_at"] = now
         fields["status_reason"] = reason
-    for name, value in fields.items():
-        setattr(claim, name, value)
-    claim.save(update_fields=list(fields))
+    claim.save(update_fields=apply_changes(claim, fields))
     return ClaimEvent.objects.create(
         claim=claim,
         action=action,
@@ -126,6 +127,7 @@ def _lapse(claim: Claim, *, current: Charter | None) -> None:
 
 
 def current_charter() -> Charter:
+    """The charter version in force; a refusal when none has been published yet."""
     charter = Charter.objects.current()
     if charter is None:
         raise StampError(_("The charter has not been published yet."))

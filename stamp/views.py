@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.emails import absolute_url
+from core.http import AuthenticatedHttpRequest
 from core.models import Region
+from core.query_params import dutch_query_parameters, paginate
 from members import roles
 from members.models import Organisation, OrganisationKind, User
 from stamp import badge, openbadges, services
@@ -42,9 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
     administered: list[Organisation] = []
     if request.user.is_authenticated:
         administered = list(
-            Organisation.objects.administered_by(request.user)  # type: ignore[arg-type]
-            .distinct()
-            .order_by("name")
+            Organisation.objects.administered_by(request.user).distinct().order_by("name")
         )
     return render(
         request,
@@ -58,8 +57,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@dutch_query_parameters
 def carrier_list(request: HttpRequest) -> HttpResponse:
-    filters = {"kind": request.GET.get("kind", ""), "region": request.GET.get("region", "")}
+    filters = {"kind": request.GET.get("soort", ""), "region": request.GET.get("regio", "")}
     claims = (
         Claim.objects.carrying()
         .select_related("organisation", "organisation__region")
@@ -69,9 +69,7 @@ def carrier_list(request: HttpRequest) -> HttpResponse:
         claims = claims.filter(organisation__kind=filters["kind"])
     if filters["region"]:
         claims = claims.filter(organisation__region__slug=filters["region"])
-    page = Paginator(claims, WALL_PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
+    page, querystring = paginate(request, claims, WALL_PAGE_SIZE)
     return render(
         request,
         "stamp/carrier_list.html",
@@ -80,7 +78,7 @@ def carrier_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "kinds": OrganisationKind.choices,
             "regions": Region.objects.all(),
-            "querystring": querystring.urlencode(),
+            "querystring": querystring,
         },
     )
 
@@ -286,18 +284,18 @@ def _frozen_message(organisation: Organisation) -> str:
 
 @login_required
 @require_safe
-def manage(request: HttpRequest, slug: str) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = get_organisation_for_stamp(request, slug)
     return render(
         request,
         "stamp/manage.html",
-        _manage_context(organisation, request.user),  # type: ignore[arg-type]
+        _manage_context(organisation, request.user),
     )
 
 
-def _require_manager(request: HttpRequest, slug: str) -> Organisation:
+def _require_manager(request: AuthenticatedHttpRequest, slug: str) -> Organisation:
     organisation = get_organisation_for_stamp(request, slug)
-    if not can_manage_stamp(request.user, organisation):  # type: ignore[arg-type]
+    if not can_manage_stamp(request.user, organisation):
         raise PermissionDenied
     return organisation
 
@@ -308,7 +306,7 @@ def _form_charter(form: ClaimForm | ConfirmCharterForm) -> Charter | None:
 
 @login_required
 @require_POST
-def claim(request: HttpRequest, slug: str) -> HttpResponse:
+def claim(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = _require_manager(request, slug)
     form = ClaimForm(request.POST)
     if form.is_valid():
@@ -318,7 +316,7 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
                 raise services.StampError(_("This version of the charter does not exist."))
             claimed = services.stamp_claim(
                 organisation=organisation,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 charter=charter,
                 statement=form.cleaned_data["statement"],
             )
@@ -330,11 +328,13 @@ def claim(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Thank you. An editor will look at your claim soon."))
             return redirect("stamp:manage", slug=organisation.slug)
-    context = _manage_context(organisation, request.user, claim_form=form)  # type: ignore[arg-type]
+    context = _manage_context(organisation, request.user, claim_form=form)
     return render(request, "stamp/manage.html", context, status=400)
 
 
-def _open_claim_for_manager(request: HttpRequest, slug: str) -> tuple[Organisation, Claim]:
+def _open_claim_for_manager(
+    request: AuthenticatedHttpRequest, slug: str
+) -> tuple[Organisation, Claim]:
     organisation = _require_manager(request, slug)
     open_claim = organisation.stamp_claims.select_related("organisation").open().first()
     if open_claim is None:
@@ -344,7 +344,7 @@ def _open_claim_for_manager(request: HttpRequest, slug: str) -> tuple[Organisati
 
 @login_required
 @require_safe
-def withdraw_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw_confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Say what giving back the stamp means before ``withdraw`` does it."""
     organisation, open_claim = _open_claim_for_manager(request, slug)
     return render(
@@ -363,10 +363,10 @@ def withdraw_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation, open_claim = _open_claim_for_manager(request, slug)
     try:
-        services.stamp_withdraw(claim=open_claim, by=request.user)  # type: ignore[arg-type]
+        services.stamp_withdraw(claim=open_claim, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -376,7 +376,7 @@ def withdraw(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def confirm(request: HttpRequest, slug: str) -> HttpResponse:
+def confirm(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organisation = _require_manager(request, slug)
     open_claim = organisation.stamp_claims.select_related("organisation").open().first()
     if open_claim is None:
@@ -389,7 +389,7 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
                 raise services.StampError(_("This version of the charter does not exist."))
             services.stamp_confirm_charter(
                 claim=open_claim,
-                by=request.user,  # type: ignore[arg-type]
+                by=request.user,
                 charter=charter,
             )
         except ValidationError as error:
@@ -397,7 +397,7 @@ def confirm(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: you confirmed the new version."))
             return redirect("stamp:manage", slug=organisation.slug)
-    context = _manage_context(organisation, request.user, confirm_form=form)  # type: ignore[arg-type]
+    context = _manage_context(organisation, request.user, confirm_form=form)
     return render(request, "stamp/manage.html", context, status=400)
 
 

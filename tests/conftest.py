@@ -5,7 +5,7 @@ The personas: `outsider` (anonymous), `member`, `org_member`, `org_admin`, `org_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from typing import Any
 
@@ -28,6 +28,38 @@ pytest_plugins = ["tests.storage"]  # seaweedfs, s3_media
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_on_commit(settings: Any) -> None:
+    """Every email is a task queued on commit (core.emails.queue_email). Tests run a task as
+    soon as it is queued, so mail.outbox fills when the transaction commits (in a `db` test:
+    inside django_capture_on_commit_callbacks(execute=True)). The queue and the worker
+    themselves: tests/core/test_mail_pipeline.py and tests/matchmaking/test_emails.py."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+# The queue as in production (platform_site/settings.py).
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def run_tasks(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """The real queue for this test: tasks wait in the database until the returned function
+    runs the real worker over them (`manage.py db_worker --batch`).
+
+    The worker closes stale connections between tasks; inside a test's transaction that
+    would drop the test's own connection, so only that call is made a no-op here.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    settings.TASKS = DATABASE_TASKS
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ SECRET_KEY = "breinaald-test-secret-0123456789"
 START_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 5
 # The SeaweedFS parts `weed server` runs here, each with an HTTP and a gRPC port.
-_PARTS = ("master", "volume", "filer", "s3")
+WEED_PARTS = ("master", "volume", "filer", "s3")
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,17 @@ class SeaweedFS:
             region_name="us-east-1",
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2}),
         )
+
+    def probe_write(self) -> bool:
+        """True once a bucket can be created and written to (the S3 port opens before any
+        volume can take data); raises while not."""
+        client = self.client()
+        probe = f"probe-{uuid4().hex[:8]}"
+        client.create_bucket(Bucket=probe)
+        client.put_object(Bucket=probe, Key="probe", Body=b"ok")
+        client.delete_object(Bucket=probe, Key="probe")
+        client.delete_bucket(Bucket=probe)
+        return True
 
     def create_bucket(self, bucket: str) -> None:
         """A bucket set up as the README tells an operator: public/ readable by anyone."""
@@ -113,20 +124,57 @@ def _free_ports(count: int) -> list[int]:
             sock.close()
 
 
+def weed_server_command(
+    weed: Path,
+    root: Path,
+    *,
+    access_key: str,
+    secret_key: str,
+    http: dict[str, int],
+    grpc: dict[str, int],
+) -> list[str]:
+    """The `weed server` of the tests and of bench/scale_check.py: master, volume, filer and
+    an S3 gateway on 127.0.0.1 (ports by part, ``WEED_PARTS``), one S3 identity, its data in
+    ``root``/data. Run it with TMPDIR set to ``root``/tmp, where it keeps its sockets and logs."""
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "tmp").mkdir(exist_ok=True)
+    config = root / "s3.json"
+    identity = {
+        "name": "breinaald",
+        "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
+    }
+    config.write_text(json.dumps({"identities": [identity]}))
+    command = [
+        str(weed),
+        "server",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        f"-dir={root / 'data'}",
+        "-master.telemetry=false",
+        "-master.volumeSizeLimitMB=64",
+        "-volume.max=0",
+        "-filer",
+        "-s3",
+        f"-s3.config={config}",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        f"-filer.localSocket={root / 'tmp' / 'filer.sock'}",
+        f"-s3.localSocket={root / 'tmp' / 's3.sock'}",
+    ]
+    for part in WEED_PARTS:
+        command += [f"-{part}.port={http[part]}", f"-{part}.port.grpc={grpc[part]}"]
+    return command
+
+
 def _wait_until_ready(server: SeaweedFS, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until a bucket can be created and written to: the S3 port opens before volumes exist."""
     deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    probe = f"probe-{uuid4().hex[:8]}"
     last_error: Exception | None = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         try:
-            client = server.client()
-            client.create_bucket(Bucket=probe)
-            client.put_object(Bucket=probe, Key="probe", Body=b"ok")
-            client.delete_object(Bucket=probe, Key="probe")
-            client.delete_bucket(Bucket=probe)
+            server.probe_write()
             return
         except Exception as error:  # not up yet: connection refused, no writable volume
             last_error = error
@@ -135,10 +183,11 @@ def _wait_until_ready(server: SeaweedFS, process: subprocess.Popen[bytes], log: 
     raise RuntimeError(f"SeaweedFS did not become ready ({last_error}). Its log ends:\n{tail}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    # `weed server` runs every part in one process group of its own; TERM asks it to stop
-    # (it flushes its volumes), KILL makes sure nothing is left when it hangs on shutdown.
-    for sig, wait in ((signal.SIGTERM, STOP_TIMEOUT_SECONDS), (signal.SIGKILL, 10)):
+def stop_process_group(process: subprocess.Popen[bytes], *, timeout: float) -> None:
+    """Stop a server started with ``start_new_session=True``, with all it spawned: TERM asks
+    it to stop (`weed server` flushes its volumes), KILL makes sure nothing is left when it
+    hangs on shutdown."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10)):
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
@@ -150,9 +199,10 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             continue
 
 
-def _remove_sockets(grpc_ports: tuple[int, ...]) -> None:
-    # Each part also listens on a Unix socket named for its gRPC port, always under /tmp.
-    for part in _PARTS:
+def remove_weed_sockets(grpc_ports: Iterable[int]) -> None:
+    """Each part also listens on a Unix socket named for its gRPC port, always under /tmp,
+    and leaves it behind."""
+    for part in WEED_PARTS:
         for port in grpc_ports:
             path = Path(f"/tmp/seaweedfs-{part}-grpc-{port}.sock")
             try:
@@ -172,44 +222,12 @@ def seaweedfs() -> Iterator[SeaweedFS]:
             pytest.fail(message)
         pytest.skip(message)
     root = Path(tempfile.mkdtemp(prefix="breinaald-seaweedfs-"))
-    (root / "data").mkdir()
-    (root / "tmp").mkdir()
-    config = root / "s3.json"
-    config.write_text(
-        json.dumps(
-            {
-                "identities": [
-                    {
-                        "name": "breinaald",
-                        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                    }
-                ]
-            }
-        )
+    ports = _free_ports(2 * len(WEED_PARTS))
+    http = dict(zip(WEED_PARTS, ports[: len(WEED_PARTS)], strict=True))
+    grpc = dict(zip(WEED_PARTS, ports[len(WEED_PARTS) :], strict=True))
+    command = weed_server_command(
+        weed, root, access_key=ACCESS_KEY, secret_key=SECRET_KEY, http=http, grpc=grpc
     )
-    ports = _free_ports(2 * len(_PARTS))
-    http = dict(zip(_PARTS, ports[: len(_PARTS)], strict=True))
-    grpc = dict(zip(_PARTS, ports[len(_PARTS) :], strict=True))
-    command = [
-        str(weed),
-        "server",
-        "-ip=127.0.0.1",
-        "-ip.bind=127.0.0.1",
-        f"-dir={root / 'data'}",
-        "-master.telemetry=false",
-        "-master.volumeSizeLimitMB=64",
-        "-volume.max=0",
-        "-filer",
-        "-s3",
-        f"-s3.config={config}",
-        "-s3.port.iceberg=0",
-        "-s3.port.lance=0",
-        f"-filer.localSocket={root / 'tmp' / 'filer.sock'}",
-        f"-s3.localSocket={root / 'tmp' / 's3.sock'}",
-    ]
-    for part in _PARTS:
-        command += [f"-{part}.port={http[part]}", f"-{part}.port.grpc={grpc[part]}"]
     log = root / "weed.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
@@ -230,8 +248,8 @@ def seaweedfs() -> Iterator[SeaweedFS]:
         _wait_until_ready(server, process, log)
         yield server
     finally:
-        _stop(process)
-        _remove_sockets(server.grpc_ports)
+        stop_process_group(process, timeout=STOP_TIMEOUT_SECONDS)
+        remove_weed_sockets(server.grpc_ports)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("initiatives", "0004_initial"),
+        ("initiatives", "0004_theme_tag_reverse_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0003_audit_entry"),
         ("members", "0002_user_language"),
-        ("initiatives", "0004_initial"),
+        ("initiatives", "0004_theme_tag_reverse_names"),
         ("stamp", "0001_initial"),
         ("matchmaking", "0002_offer_need_covering_indexes"),
         ("curation", "0001_initial"),

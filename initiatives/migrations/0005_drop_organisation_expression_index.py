@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     """
 
     dependencies = [
-        ("initiatives", "0004_initial"),
+        ("initiatives", "0004_theme_tag_reverse_names"),
         ("members", "0003_organisation_search_vector"),
     ]
 

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.models import valid_choices
 from members import roles
+from members.models import actor_field
 
-# The text search configuration created in migration 0002: Dutch stemming after unaccent.
+if TYPE_CHECKING:
+    from members.models import Organisation
+
+# The text search configuration that migration initiatives/0001 creates: Dutch stemming
+# after unaccent.
 SEARCH_CONFIG = "dutch_unaccent"
 
 # Control characters that mark highlights in ts_headline output; stripped from stored text so
@@ -63,7 +70,9 @@ class PartnerRole(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
 
 
-class PublishableQuerySet(models.QuerySet[Any]):
+class PublishableQuerySet[M: "Publishable"](models.QuerySet[M]):
+    """The filters every list of challenges, initiatives or stories offers."""
+
     def published(self) -> Self:
         """What the public sees: published, and its organisation listed (see ``public_q``)."""
         return self.filter(self.model.public_q())
@@ -77,28 +86,40 @@ class PublishableQuerySet(models.QuerySet[Any]):
         return self.filter(publication_status=PublicationStatus.PUBLISHED)
 
     def in_region(self, region_slug: str) -> Self:
-        return self.filter(region__slug=region_slug)
+        return self.filter(**{f"{self.model.REGION_PATH}__slug": region_slug})
 
     def with_theme(self, theme_slug: str) -> Self:
         # A subquery instead of a join: no duplicates, so no DISTINCT that would break seeking.
-        through = self.model.themes.through
-        return self.filter(
-            pk__in=through.objects.filter(tag__slug=theme_slug).values("content_object_id")
-        )
+        links = self.model.THEME_LINKS._default_manager.filter(tag__slug=theme_slug)
+        return self.filter(**{f"{self.model.THEMED_PATH}__in": links.values("content_object_id")})
 
 
-def search_vector(*weighted_fields: tuple[str, str]) -> SearchVector:
-    """The stored vector: each field with its weight, in the Dutch unaccent configuration."""
+MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists and links.")
+
+# Seek pagination (see initiatives.queries): one partial index per sort order, over
+# published rows only.
+PUBLISHED = Q(publication_status="published")
+
+
+def search_vector_field(*weighted_fields: tuple[str, str]) -> models.GeneratedField:
+    """The stored search vector: each field with its weight, in the Dutch unaccent
+    configuration. ``Publishable.Meta`` indexes it (``<model>_search_gin``)."""
     vector: Any = None
     for field, weight in weighted_fields:
         part = SearchVector(field, weight=weight, config=SEARCH_CONFIG)
         vector = part if vector is None else vector + part
-    return vector
+    return models.GeneratedField(
+        expression=vector, output_field=SearchVectorField(), db_persist=True
+    )
 
 
 class Publishable(models.Model):
-    """Publishing state, dates and the plain text that search and snippets read."""
+    """What challenges, initiatives and stories share: a title and an address, the publishing
+    state and its dates, the plain text that search and snippets read, and the indexes and
+    constraints that go with them (named ``<model>_…`` through ``%(class)s``)."""
 
+    title = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("address"), max_length=160, unique=True)
     publication_status = models.CharField(
         _("publication status"),
         max_length=16,
@@ -116,17 +137,10 @@ class Publishable(models.Model):
     # An editor took the item off the site (a report, moderation). It stays archived, and
     # the owner's services refuse to edit, submit or republish it until an editor lifts it.
     hidden_at = models.DateTimeField(_("hidden by the editors at"), null=True, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("hidden by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    hidden_by = actor_field(_("hidden by"))
     hidden_reason = models.TextField(_("why the editors hid it"), blank=True)
 
-    TEXT_FIELDS: tuple[str, ...] = ()
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
     # What the owner's members write through the services (besides themes and the cover).
     # The state, its dates and the hiding are never among them: only their own services
     # change those, so an owner's edit can never write back a state read before.
@@ -144,9 +158,44 @@ class Publishable(models.Model):
     # The path from the item to the organisation that owns it; its status decides whether
     # the item is public (a suspended or archived organisation's items disappear).
     ORGANISATION_PATH: ClassVar[str] = ""
+    # Where the lists' region and theme filters look: the item's own region and themes, or
+    # (a story) those of its initiative. THEME_LINKS is the through model of those themes.
+    REGION_PATH: ClassVar[str] = "region"
+    THEMED_PATH: ClassVar[str] = "pk"
+    THEME_LINKS: ClassVar[type[models.Model]]
 
     class Meta:
         abstract = True
+        constraints = [
+            valid_choices(
+                "publication_status", PublicationStatus, "%(class)s_publication_status_valid"
+            ),
+            # A published item always has a publication date: feeds and sorting rely on it.
+            models.CheckConstraint(
+                condition=~Q(publication_status=PublicationStatus.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="%(class)s_published_has_date",
+            ),
+            # An item the editors hid can never be published while it stays hidden.
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True)
+                | ~Q(publication_status=PublicationStatus.PUBLISHED),
+                name="%(class)s_hidden_is_not_published",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="%(class)s_search_gin"),
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("slug").desc(),
+                name="%(class)s_pub_newest",
+                condition=PUBLISHED,
+            ),
+            models.Index("title", "slug", name="%(class)s_pub_title", condition=PUBLISHED),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
@@ -155,6 +204,9 @@ class Publishable(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"initiatives:{self._meta.model_name}_detail", kwargs={"slug": self.slug})
 
     @classmethod
     def public_q(cls, prefix: str = "") -> Q:
@@ -169,6 +221,14 @@ class Publishable(models.Model):
                 f"{prefix}{cls.ORGANISATION_PATH}__status__in": roles.LISTED_STATUSES,
             }
         )
+
+    @property
+    def organisation(self) -> Organisation:
+        """The organisation whose members write and edit this item (``ORGANISATION_PATH``)."""
+        related: Any = self
+        for name in self.ORGANISATION_PATH.split("__"):
+            related = getattr(related, name)
+        return related
 
     @property
     def is_published(self) -> bool:
@@ -186,7 +246,7 @@ class Publishable(models.Model):
     @property
     def is_public(self) -> bool:
         """``public_q`` for one loaded row (its organisation is loaded too)."""
-        return self.is_published and self.organisation.is_public  # type: ignore[attr-defined]
+        return self.is_published and self.organisation.is_public
 
     def build_search_text(self) -> str:
         from core.markdown import markdown_to_text
@@ -196,28 +256,25 @@ class Publishable(models.Model):
         return text.replace(HIGHLIGHT_START, "").replace(HIGHLIGHT_STOP, "")
 
 
-def status_constraint(model_label: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=models.Q(publication_status__in=PublicationStatus.values),
-        name=f"{model_label}_publication_status_valid",
+class Showcase(Publishable):
+    """What a challenge and an initiative share besides publishing: the description, the cover
+    and who created it. Each declares its own region and themes: their reverse names (and the
+    themes' through model) differ, and a ``%(class)s`` related name would land in the
+    migrations unformatted."""
+
+    description = models.TextField(_("description"), help_text=MARKDOWN_HELP)
+    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/", blank=True)
+    cover_alt = models.CharField(
+        _("description of the cover image"),
+        max_length=200,
+        blank=True,
+        help_text=_("For people who cannot see the picture."),
     )
+    created_by = actor_field(_("created by"))
 
+    TEXT_FIELDS = ("description",)
+    # The owner writes these of the shared fields; each model adds its own.
+    OWNER_FIELDS: ClassVar[tuple[str, ...]] = ("title", "description", "region", "cover_alt")
 
-def hidden_is_not_published(model_label: str) -> models.CheckConstraint:
-    """An item the editors hid can never be published while it stays hidden."""
-    return models.CheckConstraint(
-        condition=Q(hidden_at__isnull=True) | ~Q(publication_status=PublicationStatus.PUBLISHED),
-        name=f"{model_label}_hidden_is_not_published",
-    )
-
-
-def published_has_date(model_label: str) -> models.CheckConstraint:
-    """A published item always has a publication date: feeds and sorting rely on it."""
-    return models.CheckConstraint(
-        condition=~models.Q(publication_status=PublicationStatus.PUBLISHED)
-        | models.Q(published_at__isnull=False),
-        name=f"{model_label}_published_has_date",
-    )
-
-
-__all__ = ["SearchVectorField"]
+    class Meta(Publishable.Meta):
+        abstract = True

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from core.models import Region, Theme
+from core.models import Region, Theme, valid_choices
 from initiatives.models.base import (
     ChallengeStatus,
-    Publishable,
     PublishableQuerySet,
     ResourceKind,
-    hidden_is_not_published,
-    published_has_date,
-    search_vector,
-    status_constraint,
+    Showcase,
+    search_vector_field,
 )
-from members.models import Organisation, OrganisationKind, User
+from members.models import Organisation, OrganisationKind
 
 
 class ThemedChallenge(TaggedItemBase):
     content_object = models.ForeignKey("Challenge", on_delete=models.CASCADE)
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_challenges")
+
+    # taggit ships no types, so django-stubs does not see a model here; name its manager.
+    _default_manager: ClassVar[models.Manager[ThemedChallenge]]
 
     class Meta:
         constraints = [
@@ -36,12 +35,12 @@ class ThemedChallenge(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"])]
 
 
-class ChallengeQuerySet(PublishableQuerySet):
-    def open(self) -> ChallengeQuerySet:
+class ChallengeQuerySet(PublishableQuerySet["Challenge"]):
+    def open(self) -> Self:
         return self.filter(status=ChallengeStatus.OPEN)
 
 
-class Challenge(Publishable):
+class Challenge(Showcase):
     """A maatschappelijk vraagstuk: a problem with an owner, the parties and resources it needs."""
 
     owner = models.ForeignKey(
@@ -50,13 +49,8 @@ class Challenge(Publishable):
         on_delete=models.PROTECT,
         related_name="challenges",
     )
-    title = models.CharField(_("title"), max_length=150)
-    slug = models.SlugField(_("address"), max_length=160, unique=True)
     summary = models.CharField(
         _("summary"), max_length=300, help_text=_("One or two sentences for cards and searches.")
-    )
-    description = models.TextField(
-        _("description"), help_text=_("Markdown: **bold**, *italic*, lists and links.")
     )
     region = models.ForeignKey(
         Region,
@@ -83,83 +77,29 @@ class Challenge(Publishable):
         _("status"), max_length=16, choices=ChallengeStatus.choices, default=ChallengeStatus.OPEN
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/", blank=True)
-    cover_alt = models.CharField(
-        _("description of the cover image"),
-        max_length=200,
-        blank=True,
-        help_text=_("For people who cannot see the picture."),
-    )
-    created_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    search_vector = models.GeneratedField(
-        expression=search_vector(("title", "A"), ("summary", "B"), ("search_text", "C")),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    search_vector = search_vector_field(("title", "A"), ("summary", "B"), ("search_text", "C"))
 
-    TEXT_FIELDS = ("description",)
     OWNER_FIELDS = (
-        "title",
+        *Showcase.OWNER_FIELDS,
         "summary",
-        "description",
-        "region",
         "stakeholder_kinds",
         "resources_needed",
         "status",
         "deadline",
-        "cover_alt",
     )
     ORGANISATION_PATH = "owner"
+    THEME_LINKS = ThemedChallenge
 
     objects = ChallengeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Showcase.Meta):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         constraints = [
-            status_constraint("challenge"),
-            published_has_date("challenge"),
-            hidden_is_not_published("challenge"),
-            models.CheckConstraint(
-                condition=models.Q(status__in=ChallengeStatus.values),
-                name="challenge_status_valid",
-            ),
+            *Showcase.Meta.constraints,
+            valid_choices("status", ChallengeStatus, "challenge_status_valid"),
         ]
-        indexes = [
-            GinIndex(fields=["search_vector"], name="challenge_search_gin"),
-            # Seek pagination: one index per sort order, only over published rows.
-            models.Index(
-                models.F("published_at").desc(),
-                models.F("slug").desc(),
-                name="challenge_pub_newest",
-                condition=models.Q(publication_status="published"),
-            ),
-            models.Index(
-                "title",
-                "slug",
-                name="challenge_pub_title",
-                condition=models.Q(publication_status="published"),
-            ),
-            models.Index(fields=["owner", "publication_status"]),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("initiatives:challenge_detail", kwargs={"slug": self.slug})
-
-    @property
-    def organisation(self) -> Organisation:
-        """The organisation whose members write and edit this challenge."""
-        return self.owner
+        indexes = [*Showcase.Meta.indexes, models.Index(fields=["owner", "publication_status"])]
 
     def get_stakeholder_kinds_display(self) -> list[str]:
         labels = dict(OrganisationKind.choices)

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar, Self
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from core.models import Region, Theme
+from core.models import Region, Theme, valid_choices
 from initiatives.models.base import (
+    PUBLISHED,
     InitiativeStage,
     PartnerRole,
-    Publishable,
     PublishableQuerySet,
-    hidden_is_not_published,
-    published_has_date,
-    search_vector,
-    status_constraint,
+    Showcase,
+    search_vector_field,
 )
 from initiatives.models.challenges import Challenge
-from members.models import Organisation, User
+from members.models import Organisation, actor_field
 
 
 class ThemedInitiative(TaggedItemBase):
     content_object = models.ForeignKey("Initiative", on_delete=models.CASCADE)
     tag = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="themed_initiatives")
+
+    # taggit ships no types, so django-stubs does not see a model here; name its manager.
+    _default_manager: ClassVar[models.Manager[ThemedInitiative]]
 
     class Meta:
         constraints = [
@@ -38,14 +36,13 @@ class ThemedInitiative(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"])]
 
 
-class Initiative(Publishable):
-    title = models.CharField(_("title"), max_length=150)
-    slug = models.SlugField(_("address"), max_length=160, unique=True)
+class InitiativeQuerySet(PublishableQuerySet["Initiative"]):
+    pass
+
+
+class Initiative(Showcase):
     tagline = models.CharField(
         _("tagline"), max_length=200, help_text=_("One sentence: what you do, for whom.")
-    )
-    description = models.TextField(
-        _("description"), help_text=_("Markdown: **bold**, *italic*, lists and links.")
     )
     lead = models.ForeignKey(
         Organisation,
@@ -80,89 +77,52 @@ class Initiative(Publishable):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     website = models.URLField(_("website"), blank=True)
-    cover = models.ImageField(_("cover image"), upload_to="covers/%Y/", blank=True)
-    cover_alt = models.CharField(
-        _("description of the cover image"),
-        max_length=200,
-        blank=True,
-        help_text=_("For people who cannot see the picture."),
-    )
-    created_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    search_vector = models.GeneratedField(
-        expression=search_vector(("title", "A"), ("tagline", "B"), ("search_text", "C")),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    search_vector = search_vector_field(("title", "A"), ("tagline", "B"), ("search_text", "C"))
 
-    TEXT_FIELDS = ("description",)
-    OWNER_FIELDS = (
-        "title",
-        "tagline",
-        "description",
-        "region",
-        "stage",
-        "start_date",
-        "website",
-        "cover_alt",
-    )
+    OWNER_FIELDS = (*Showcase.OWNER_FIELDS, "tagline", "stage", "start_date", "website")
     ORGANISATION_PATH = "lead"
+    THEME_LINKS = ThemedInitiative
 
-    objects = PublishableQuerySet.as_manager()
+    objects = InitiativeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Showcase.Meta):
         verbose_name = _("initiative")
         verbose_name_plural = _("initiatives")
         constraints = [
-            status_constraint("initiative"),
-            published_has_date("initiative"),
-            hidden_is_not_published("initiative"),
-            models.CheckConstraint(
-                condition=models.Q(stage__in=InitiativeStage.values),
-                name="initiative_stage_valid",
-            ),
+            *Showcase.Meta.constraints,
+            valid_choices("stage", InitiativeStage, "initiative_stage_valid"),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="initiative_search_gin"),
-            models.Index(
-                models.F("published_at").desc(),
-                models.F("slug").desc(),
-                name="initiative_pub_newest",
-                condition=models.Q(publication_status="published"),
-            ),
-            models.Index(
-                "title",
-                "slug",
-                name="initiative_pub_title",
-                condition=models.Q(publication_status="published"),
-            ),
+            *Showcase.Meta.indexes,
             models.Index(
                 "region",
                 models.F("published_at").desc(),
                 name="initiative_pub_region",
-                condition=models.Q(publication_status="published"),
+                condition=PUBLISHED,
             ),
             models.Index(fields=["lead", "publication_status"]),
         ]
 
-    def __str__(self) -> str:
-        return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("initiatives:initiative_detail", kwargs={"slug": self.slug})
+class Consented(models.Model):
+    """A tie that the other side must agree to before the public sees it: an organisation
+    confirms that it partners in an initiative, a problem owner that an initiative works on
+    its challenge. Who added it and who confirmed it stay on the row."""
+
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = actor_field(_("confirmed by"))
+    added_by = actor_field(_("added by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
 
     @property
-    def organisation(self) -> Organisation:
-        return self.lead
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
 
 
-class InitiativePartner(models.Model):
+class InitiativePartner(Consented):
     """An organisation in an initiative's coalition; public only once that organisation confirms."""
 
     initiative = models.ForeignKey(
@@ -178,24 +138,6 @@ class InitiativePartner(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=32, choices=PartnerRole.choices)
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
-    added_by = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("partner")
@@ -204,18 +146,11 @@ class InitiativePartner(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "organisation"], name="initiative_partner_unique"
             ),
-            models.CheckConstraint(
-                condition=models.Q(role__in=PartnerRole.values),
-                name="initiative_partner_role_valid",
-            ),
+            valid_choices("role", PartnerRole, "initiative_partner_role_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.get_role_display()}"
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
 
 
 class ChallengeLinkQuerySet(models.QuerySet["ChallengeLink"]):
@@ -229,7 +164,7 @@ class ChallengeLinkQuerySet(models.QuerySet["ChallengeLink"]):
         )
 
 
-class ChallengeLink(models.Model):
+class ChallengeLink(Consented):
     """An initiative says it works on a challenge. Public only once the problem owner agrees,
     unless the lead organisation owns the challenge itself (then it is confirmed at once)."""
 
@@ -245,24 +180,6 @@ class ChallengeLink(models.Model):
         on_delete=models.CASCADE,
         related_name="initiative_links",
     )
-    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        User,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    added_by = models.ForeignKey(
-        User,
-        verbose_name=_("added by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ChallengeLinkQuerySet.as_manager()
 
@@ -277,10 +194,6 @@ class ChallengeLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative} → {self.challenge}"
-
-    @property
-    def is_confirmed(self) -> bool:
-        return self.confirmed_at is not None
 
 
 class InitiativeImage(models.Model):
@@ -334,14 +247,7 @@ class InitiativeUpdate(models.Model):
     title = models.CharField(_("title"), max_length=150)
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
     happened_on = models.DateField(_("date"))
-    author = models.ForeignKey(
-        User,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("author"),
-    )
+    author = actor_field(_("author"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:

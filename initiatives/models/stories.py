@@ -2,37 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from initiatives.models.base import (
+    MARKDOWN_HELP,
     PublicationStatus,
     Publishable,
     PublishableQuerySet,
-    hidden_is_not_published,
-    published_has_date,
-    search_vector,
-    status_constraint,
+    search_vector_field,
 )
-from initiatives.models.initiatives import Initiative
-from members.models import Organisation, User
-
-MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists and links.")
+from initiatives.models.initiatives import Initiative, ThemedInitiative
+from members.models import actor_field
 
 
-class StoryQuerySet(PublishableQuerySet):
-    def in_region(self, region_slug: str) -> StoryQuerySet:
-        return self.filter(initiative__region__slug=region_slug)
-
-    def with_theme(self, theme_slug: str) -> StoryQuerySet:
-        through = Initiative.themes.through
-        return self.filter(
-            initiative__in=through.objects.filter(tag__slug=theme_slug).values("content_object_id")
-        )
+class StoryQuerySet(PublishableQuerySet["Story"]):
+    pass
 
 
 class Story(Publishable):
@@ -42,8 +28,6 @@ class Story(Publishable):
         on_delete=models.CASCADE,
         related_name="stories",
     )
-    title = models.CharField(_("title"), max_length=150)
-    slug = models.SlugField(_("address"), max_length=160, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
     problem = models.TextField(_("the problem"), help_text=MARKDOWN_HELP)
     coalition = models.TextField(
@@ -58,19 +42,8 @@ class Story(Publishable):
         default=False,
         help_text=_("This story celebrates a result the coalition reached."),
     )
-    author = models.ForeignKey(
-        User,
-        verbose_name=_("author"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    search_vector = models.GeneratedField(
-        expression=search_vector(("title", "A"), ("summary", "B"), ("search_text", "C")),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
+    author = actor_field(_("author"))
+    search_vector = search_vector_field(("title", "A"), ("summary", "B"), ("search_text", "C"))
 
     TEXT_FIELDS = ("problem", "coalition", "what_worked", "what_did_not", "lessons", "results")
     OWNER_FIELDS = (
@@ -85,39 +58,20 @@ class Story(Publishable):
         "is_celebration",
     )
     ORGANISATION_PATH = "initiative__lead"
+    # A story has no region or themes of its own: the lists filter by its initiative's.
+    REGION_PATH = "initiative__region"
+    THEMED_PATH = "initiative"
+    THEME_LINKS = ThemedInitiative
 
     objects = StoryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Publishable.Meta):
         verbose_name = _("story")
         verbose_name_plural = _("stories")
-        constraints = [
-            status_constraint("story"),
-            published_has_date("story"),
-            hidden_is_not_published("story"),
-        ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="story_search_gin"),
-            models.Index(
-                models.F("published_at").desc(),
-                models.F("slug").desc(),
-                name="story_pub_newest",
-                condition=models.Q(publication_status="published"),
-            ),
-            models.Index(
-                "title",
-                "slug",
-                name="story_pub_title",
-                condition=models.Q(publication_status="published"),
-            ),
+            *Publishable.Meta.indexes,
             models.Index(fields=["initiative", "publication_status"]),
         ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("initiatives:story_detail", kwargs={"slug": self.slug})
 
     @classmethod
     def public_q(cls, prefix: str = "") -> Q:
@@ -129,10 +83,6 @@ class Story(Publishable):
     @property
     def is_public(self) -> bool:
         return self.is_published and self.initiative.is_public
-
-    @property
-    def organisation(self) -> Organisation:
-        return self.initiative.lead
 
     SECTIONS = (
         ("problem", _("The problem")),

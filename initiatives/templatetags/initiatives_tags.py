@@ -10,7 +10,7 @@ from django.db.models.fields.files import FieldFile
 from core.images import rendition_for
 from core.waiting import WaitingItem
 from initiatives import queries, waiting
-from initiatives.models import PublicationStatus
+from initiatives.models import Challenge, Initiative, PublicationStatus, Story
 from members.models import Organisation
 
 register = template.Library()
@@ -28,6 +28,7 @@ def organisation_activity(context: template.Context, organisation: Organisation)
 
 @register.simple_tag(takes_context=True)
 def absolute_url(context: template.Context, path: str) -> str:
+    """``{% absolute_url path %}``: the path with scheme and host, for sharing links."""
     request = context.get("request")
     return request.build_absolute_uri(path) if request is not None else path
 
@@ -57,7 +58,7 @@ def typical_review_time() -> str:
 
 
 @register.simple_tag
-def editors_reason(item: Any) -> str:
+def editors_reason(item: Challenge | Initiative | Story) -> str:
     """What the editors said when they sent ``item`` back ("" for anything else): one
     query, only for a draft that was submitted before."""
     if item.publication_status != PublicationStatus.DRAFT or item.submitted_at is None:

@@ -9,19 +9,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from core.http import page_number
+from core.http import AuthenticatedHttpRequest, page_number
 from core.models import Region, Theme
 from initiatives import permissions, queries
-from initiatives.models import ChallengeStatus, InitiativeStage
+from initiatives.models import Challenge, ChallengeStatus, Initiative, InitiativeStage, Story
 from initiatives.search import KINDS, MAX_PAGES, search
 from members import roles
+from members.models import User
 
 
-def _viewer(request: HttpRequest) -> Any:
+def _viewer(request: HttpRequest) -> User | None:
     return request.user if request.user.is_authenticated else None
 
 
-def _list_context(request: HttpRequest, page: queries.Page, filters: Any) -> dict[str, Any]:
+def _list_context(
+    request: HttpRequest, page: queries.Page, filters: queries.ListFilters
+) -> dict[str, Any]:
     querystring = request.GET.copy()
     querystring.pop("na", None)
     return {
@@ -55,18 +58,19 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(request, "initiatives/story_list.html", _list_context(request, page, filters))
 
 
-def _check_visible(request: HttpRequest, item: Any) -> None:
+def _visible[T: Challenge | Initiative | Story](request: HttpRequest, item: T | None) -> T:
     """Items that are not public (unpublished, hidden, or of a suspended organisation) exist
     only for their organisation's members and the editors."""
     if item is None:
         raise Http404
     if item.is_public:
-        return
+        return item
     if getattr(item, "viewer_role", None) is None and not roles.is_editor(_viewer(request)):
         raise Http404
+    return item
 
 
-def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
+def _actions(request: HttpRequest, item: Challenge | Initiative | Story) -> dict[str, bool]:
     user = _viewer(request)
     role = getattr(item, "viewer_role", None)
     if user is None:
@@ -84,8 +88,7 @@ def _actions(request: HttpRequest, item: Any) -> dict[str, bool]:
 
 @require_safe
 def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = queries.initiative_detail(slug, _viewer(request))
-    _check_visible(request, initiative)
+    initiative = _visible(request, queries.initiative_detail(slug, _viewer(request)))
     return render(
         request,
         "initiatives/initiative_detail.html",
@@ -95,8 +98,7 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    challenge = queries.challenge_detail(slug, _viewer(request))
-    _check_visible(request, challenge)
+    challenge = _visible(request, queries.challenge_detail(slug, _viewer(request)))
     return render(
         request,
         "initiatives/challenge_detail.html",
@@ -106,8 +108,7 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    story = queries.story_detail(slug, _viewer(request))
-    _check_visible(request, story)
+    story = _visible(request, queries.story_detail(slug, _viewer(request)))
     return render(
         request, "initiatives/story_detail.html", {"story": story, **_actions(request, story)}
     )
@@ -157,9 +158,5 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
-def workspace(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "initiatives/workspace.html",
-        queries.workspace(request.user),  # type: ignore[arg-type]
-    )
+def workspace(request: AuthenticatedHttpRequest) -> HttpResponse:
+    return render(request, "initiatives/workspace.html", queries.workspace(request.user))

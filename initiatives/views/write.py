@@ -7,24 +7,28 @@ service and renders or redirects. Forms re-render with their errors; a service t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.http import id_or_404
+from core.http import AuthenticatedHttpRequest, id_or_404
 from initiatives import permissions, services
 from initiatives.forms import (
     ChallengeForm,
     ImpactFigureForm,
     InitiativeForm,
+    ItemForm,
     OrganisationChoiceForm,
     PartnerForm,
     PictureForm,
@@ -41,23 +45,28 @@ from initiatives.models import (
     Story,
 )
 from members import roles
-from members.models import Organisation
+from members.models import Organisation, User
 
-MODELS: dict[str, type[Challenge] | type[Initiative] | type[Story]] = {
-    "initiative": Initiative,
-    "challenge": Challenge,
-    "story": Story,
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+Item = Challenge | Initiative | Story
+
+
+class _Transition(Protocol):
+    def __call__(self, *, item: Item, by: User) -> None: ...
+
+
+# What the URL's ``kind`` names: the model and the form its owner writes it with.
+KINDS: dict[str, tuple[type[Item], type[ItemForm]]] = {
+    "initiative": (Initiative, InitiativeForm),
+    "challenge": (Challenge, ChallengeForm),
+    "story": (Story, StoryForm),
 }
-TRANSITIONS: dict[tuple[str, str], Callable[..., None]] = {
-    ("initiative", "submit"): lambda item, by: services.initiative_submit(initiative=item, by=by),
-    ("initiative", "publish"): lambda item, by: services.initiative_publish(initiative=item, by=by),
-    ("initiative", "archive"): lambda item, by: services.initiative_archive(initiative=item, by=by),
-    ("challenge", "submit"): lambda item, by: services.challenge_submit(challenge=item, by=by),
-    ("challenge", "publish"): lambda item, by: services.challenge_publish(challenge=item, by=by),
-    ("challenge", "archive"): lambda item, by: services.challenge_archive(challenge=item, by=by),
-    ("story", "submit"): lambda item, by: services.story_submit(story=item, by=by),
-    ("story", "publish"): lambda item, by: services.story_publish(story=item, by=by),
-    ("story", "archive"): lambda item, by: services.story_archive(story=item, by=by),
+TRANSITIONS: dict[str, _Transition] = {
+    "submit": services.item_submit,
+    "publish": services.item_publish,
+    "archive": services.item_archive,
 }
 TRANSITION_MESSAGES = {
     "submit": gettext_lazy("Submitted: the editors will review it."),
@@ -66,15 +75,15 @@ TRANSITION_MESSAGES = {
 }
 
 
-def _my_organisations(request: HttpRequest) -> Any:
+def _my_organisations(request: AuthenticatedHttpRequest) -> QuerySet[Organisation]:
     return Organisation.objects.listed().filter(memberships__user=request.user).order_by("name")
 
 
 def _create(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
-    form_class: type[Any],
-    create: Callable[[Organisation, dict[str, Any]], Any],
+    form_class: type[ItemForm],
+    create: Callable[[Organisation, dict[str, Any]], Item],
     title: str,
 ) -> HttpResponse:
     organisations = _my_organisations(request)
@@ -103,46 +112,38 @@ def _create(
 
 
 @login_required
-def initiative_create(request: HttpRequest) -> HttpResponse:
+def initiative_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _create(
         request,
         form_class=InitiativeForm,
         create=lambda org, values: services.initiative_create(
-            by=request.user,
-            lead=org,
-            values=values,  # type: ignore[arg-type]
+            by=request.user, lead=org, values=values
         ),
         title=_("New initiative"),
     )
 
 
 @login_required
-def challenge_create(request: HttpRequest) -> HttpResponse:
+def challenge_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _create(
         request,
         form_class=ChallengeForm,
         create=lambda org, values: services.challenge_create(
-            by=request.user,
-            owner=org,
-            values=values,  # type: ignore[arg-type]
+            by=request.user, owner=org, values=values
         ),
         title=_("New challenge"),
     )
 
 
 @login_required
-def story_create(request: HttpRequest, slug: str) -> HttpResponse:
+def story_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """A story is written from its initiative's page, by a member of the lead organisation."""
-    initiative, role = permissions.get_item_for_member(request, Initiative, slug)
-    if role is None:
-        raise PermissionDenied
+    initiative = permissions.get_item_for_member(request, Initiative, slug)
     form = StoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             story = services.story_create(
-                by=request.user,  # type: ignore[arg-type]
-                initiative=initiative,
-                values=form.values(),
+                by=request.user, initiative=initiative, values=form.values()
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -156,17 +157,17 @@ def story_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _edit(
-    request: HttpRequest, kind: str, slug: str, form_class: type[Any], update: Callable[..., Any]
-) -> HttpResponse:
-    item = permissions.get_item_for_editing(request, MODELS[kind], slug)
+def _edit(request: AuthenticatedHttpRequest, kind: str, slug: str) -> HttpResponse:
+    """The edit page of any of the three kinds: the form validates, ``item_update`` writes."""
+    model, form_class = KINDS[kind]
+    item = permissions.get_item_for_editing(request, model, slug)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, instance=item)
         if form.is_valid():
             # The form only validated; the service writes (on a fresh copy of the row).
-            fresh = type(item).objects.get(pk=item.pk)
+            fresh = model._default_manager.get(pk=item.pk)
             try:
-                update(fresh, form.values())
+                services.item_update(item=fresh, by=request.user, values=form.values())
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -182,62 +183,31 @@ def _edit(
 
 
 @login_required
-def initiative_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _edit(
-        request,
-        "initiative",
-        slug,
-        InitiativeForm,
-        lambda item, values: services.initiative_update(
-            initiative=item,
-            by=request.user,
-            values=values,  # type: ignore[arg-type]
-        ),
-    )
+def initiative_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _edit(request, "initiative", slug)
 
 
 @login_required
-def challenge_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _edit(
-        request,
-        "challenge",
-        slug,
-        ChallengeForm,
-        lambda item, values: services.challenge_update(
-            challenge=item,
-            by=request.user,
-            values=values,  # type: ignore[arg-type]
-        ),
-    )
+def challenge_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _edit(request, "challenge", slug)
 
 
 @login_required
-def story_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    return _edit(
-        request,
-        "story",
-        slug,
-        StoryForm,
-        lambda item, values: services.story_update(
-            story=item,
-            by=request.user,
-            values=values,  # type: ignore[arg-type]
-        ),
-    )
+def story_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _edit(request, "story", slug)
 
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, kind: str, slug: str, action: str) -> HttpResponse:
+def transition(
+    request: AuthenticatedHttpRequest, kind: str, slug: str, action: str
+) -> HttpResponse:
     """Submit, publish or archive; the service decides whether this person may."""
-    if (kind, action) not in TRANSITIONS:
+    if kind not in KINDS or action not in TRANSITIONS:
         raise Http404
-    item = get_object_or_404(MODELS[kind], slug=slug)
-    user = request.user
-    if not (roles.is_editor(user) or roles.role_in(user, item.organisation)):  # type: ignore[arg-type]
-        raise Http404
+    item, _role = permissions.get_item_and_role(request, KINDS[kind][0], slug)
     try:
-        TRANSITIONS[(kind, action)](item, user)
+        TRANSITIONS[action](item=item, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -250,7 +220,9 @@ def transition(request: HttpRequest, kind: str, slug: str, action: str) -> HttpR
 # ---------------------------------------------------------------------------
 
 
-def _run_and_tell(request: HttpRequest, action: Callable[[], Any], done: str) -> None:
+def _run_and_tell(
+    request: AuthenticatedHttpRequest, action: Callable[[], object], done: str
+) -> None:
     """Run a service for a button without a form: its refusal becomes the page's message."""
     try:
         action()
@@ -260,7 +232,9 @@ def _run_and_tell(request: HttpRequest, action: Callable[[], Any], done: str) ->
         messages.success(request, done)
 
 
-def _manage_page(request: HttpRequest, initiative: Initiative, **forms: Any) -> HttpResponse:
+def _manage_page(
+    request: AuthenticatedHttpRequest, initiative: Initiative, **forms: BaseForm
+) -> HttpResponse:
     context = {
         "initiative": initiative,
         "partnerships": initiative.partnerships.select_related("organisation").order_by(
@@ -281,42 +255,141 @@ def _manage_page(request: HttpRequest, initiative: Initiative, **forms: Any) -> 
     return render(request, "initiatives/initiative_manage.html", context, status=status)
 
 
+def _manage_form(
+    request: AuthenticatedHttpRequest,
+    initiative: Initiative,
+    name: str,
+    form: BaseForm,
+    add: Callable[[Mapping[str, Any]], str],
+) -> HttpResponse:
+    """A form of the manage page: ``add`` calls the service and says what it did; a refusal
+    shows on the form, named ``name`` in the page."""
+    if form.is_valid():
+        try:
+            done = add(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done)
+            return redirect("initiatives:initiative_manage", slug=initiative.slug)
+    return _manage_page(request, initiative, **{name: form})
+
+
 @login_required
-def initiative_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative, role = permissions.get_item_for_member(request, Initiative, slug)
-    if role is None:
-        raise PermissionDenied
-    return _manage_page(request, initiative)
+def initiative_manage(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    return _manage_page(request, permissions.get_item_for_member(request, Initiative, slug))
 
 
 @login_required
 @require_POST
-def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative, role = permissions.get_item_for_member(request, Initiative, slug)
-    if role is None:
-        raise PermissionDenied
-    form = PartnerForm(request.POST)
-    if form.is_valid():
-        try:
-            partnership = services.initiative_partner_add(
-                initiative=initiative,
-                organisation=form.cleaned_data["organisation"],
-                role=form.cleaned_data["role"],
-                by=request.user,  # type: ignore[arg-type]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            if partnership.is_confirmed:
-                messages.success(request, _("Partner added."))
-            else:
-                messages.success(
-                    request,
-                    _("Partner added. It shows publicly once an admin of %(name)s confirms.")
-                    % {"name": partnership.organisation.name},
-                )
-            return redirect("initiatives:initiative_manage", slug=initiative.slug)
-    return _manage_page(request, initiative, partner_form=form)
+def partner_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    initiative = permissions.get_item_for_member(request, Initiative, slug)
+
+    def add(data: Mapping[str, Any]) -> str:
+        partnership = services.initiative_partner_add(
+            initiative=initiative,
+            organisation=data["organisation"],
+            role=data["role"],
+            by=request.user,
+        )
+        if partnership.is_confirmed:
+            return _("Partner added.")
+        return _("Partner added. It shows publicly once an admin of %(name)s confirms.") % {
+            "name": partnership.organisation.name
+        }
+
+    return _manage_form(request, initiative, "partner_form", PartnerForm(request.POST), add)
+
+
+@login_required
+@require_POST
+def figure_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    initiative = permissions.get_item_for_editing(request, Initiative, slug)
+
+    def add(data: Mapping[str, Any]) -> str:
+        services.impact_figure_add(initiative=initiative, by=request.user, **data)
+        return _("Figure added.")
+
+    return _manage_form(request, initiative, "figure_form", ImpactFigureForm(request.POST), add)
+
+
+@login_required
+@require_POST
+def update_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    initiative = permissions.get_item_for_editing(request, Initiative, slug)
+
+    def add(data: Mapping[str, Any]) -> str:
+        services.initiative_update_add(initiative=initiative, by=request.user, **data)
+        return _("Update added to the timeline.")
+
+    return _manage_form(request, initiative, "update_form", UpdateForm(request.POST), add)
+
+
+@login_required
+@require_POST
+def picture_add(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    initiative = permissions.get_item_for_editing(request, Initiative, slug)
+
+    def add(data: Mapping[str, Any]) -> str:
+        services.initiative_image_add(
+            initiative=initiative, by=request.user, image=data["image"], caption=data["caption"]
+        )
+        return _("Picture added.")
+
+    form = PictureForm(request.POST, request.FILES)
+    return _manage_form(request, initiative, "picture_form", form, add)
+
+
+def _part_remover[P: (ImpactFigure, InitiativeImage)](
+    model: type[P], field: str, remove: Callable[[P, User], object], done: StrOrPromise
+) -> Callable[..., HttpResponse]:
+    """The view that removes a figure or picture of an initiative, named by its id in the
+    POST's ``field``; the two differ only in these arguments."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+        initiative = permissions.get_item_for_editing(request, Initiative, slug)
+        pk = id_or_404(request.POST.get(field))
+        part = get_object_or_404(model, initiative=initiative, pk=pk)
+        _run_and_tell(request, lambda: remove(part, request.user), str(done))
+        return redirect("initiatives:initiative_manage", slug=slug)
+
+    return view
+
+
+figure_remove = _part_remover(
+    ImpactFigure,
+    "figure",
+    lambda figure, by: services.impact_figure_remove(figure=figure, by=by),
+    gettext_lazy("Figure removed."),
+)
+picture_remove = _part_remover(
+    InitiativeImage,
+    "picture",
+    lambda picture, by: services.initiative_image_remove(picture=picture, by=by),
+    gettext_lazy("Picture removed."),
+)
+
+
+# ---------------------------------------------------------------------------
+# Requests to another organisation (to be a partner, or to confirm a challenge link): the
+# organisation asked confirms or declines; the lead takes it back
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Asked[R: (InitiativePartner, ChallengeLink)]:
+    """What differs between the two kinds of request: how the URL finds one, who may
+    confirm or remove it, the services that do, and what the page then says."""
+
+    find: Callable[..., R]  # called with the URL's keyword arguments
+    may_confirm: Callable[[User, R], bool]
+    confirm: Callable[[R, User], object]
+    confirmed: Callable[[R], str]
+    may_remove: Callable[[User, R], bool]
+    remove: Callable[[R, User], object]
+    removed: StrOrPromise
 
 
 def _partnership(slug: str, organisation_slug: str) -> InitiativePartner:
@@ -327,125 +400,6 @@ def _partnership(slug: str, organisation_slug: str) -> InitiativePartner:
     )
 
 
-@login_required
-@require_POST
-def partner_confirm(request: HttpRequest, slug: str, organisation_slug: str) -> HttpResponse:
-    partnership = _partnership(slug, organisation_slug)
-    if not permissions.can_confirm_partnership(request.user, partnership):  # type: ignore[arg-type]
-        raise PermissionDenied
-    _run_and_tell(
-        request,
-        lambda: services.initiative_partner_confirm(partnership=partnership, by=request.user),  # type: ignore[arg-type]
-        _("Confirmed: %(name)s now shows as a partner.") % {"name": partnership.organisation.name},
-    )
-    return redirect("initiatives:workspace")
-
-
-@login_required
-@require_POST
-def partner_remove(request: HttpRequest, slug: str, organisation_slug: str) -> HttpResponse:
-    partnership = _partnership(slug, organisation_slug)
-    if not permissions.can_remove_partnership(request.user, partnership):  # type: ignore[arg-type]
-        raise PermissionDenied
-    services.initiative_partner_remove(partnership=partnership, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("The partner was removed."))
-    if roles.role_in(request.user, partnership.initiative.lead):  # type: ignore[arg-type]
-        return redirect("initiatives:initiative_manage", slug=slug)
-    return redirect("initiatives:workspace")
-
-
-@login_required
-@require_POST
-def figure_add(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    form = ImpactFigureForm(request.POST)
-    if form.is_valid():
-        try:
-            services.impact_figure_add(initiative=initiative, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Figure added."))
-            return redirect("initiatives:initiative_manage", slug=slug)
-    return _manage_page(request, initiative, figure_form=form)
-
-
-@login_required
-@require_POST
-def figure_remove(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    figure = get_object_or_404(
-        ImpactFigure, initiative=initiative, pk=id_or_404(request.POST.get("figure"))
-    )
-    _run_and_tell(
-        request,
-        lambda: services.impact_figure_remove(figure=figure, by=request.user),  # type: ignore[arg-type]
-        _("Figure removed."),
-    )
-    return redirect("initiatives:initiative_manage", slug=slug)
-
-
-@login_required
-@require_POST
-def update_add(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    form = UpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.initiative_update_add(
-                initiative=initiative,
-                by=request.user,  # type: ignore[arg-type]
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Update added to the timeline."))
-            return redirect("initiatives:initiative_manage", slug=slug)
-    return _manage_page(request, initiative, update_form=form)
-
-
-@login_required
-@require_POST
-def picture_add(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    form = PictureForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.initiative_image_add(
-                initiative=initiative,
-                by=request.user,  # type: ignore[arg-type]
-                image=form.cleaned_data["image"],
-                caption=form.cleaned_data["caption"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Picture added."))
-            return redirect("initiatives:initiative_manage", slug=slug)
-    return _manage_page(request, initiative, picture_form=form)
-
-
-@login_required
-@require_POST
-def picture_remove(request: HttpRequest, slug: str) -> HttpResponse:
-    initiative = permissions.get_item_for_editing(request, Initiative, slug)
-    picture = get_object_or_404(
-        InitiativeImage, initiative=initiative, pk=id_or_404(request.POST.get("picture"))
-    )
-    _run_and_tell(
-        request,
-        lambda: services.initiative_image_remove(picture=picture, by=request.user),  # type: ignore[arg-type]
-        _("Picture removed."),
-    )
-    return redirect("initiatives:initiative_manage", slug=slug)
-
-
-# ---------------------------------------------------------------------------
-# Links to challenges: the problem owner confirms or declines
-# ---------------------------------------------------------------------------
-
-
 def _challenge_link(slug: str, challenge_slug: str) -> ChallengeLink:
     return get_object_or_404(
         ChallengeLink.objects.select_related("initiative__lead", "challenge__owner"),
@@ -454,29 +408,77 @@ def _challenge_link(slug: str, challenge_slug: str) -> ChallengeLink:
     )
 
 
-@login_required
-@require_POST
-def challenge_link_confirm(request: HttpRequest, slug: str, challenge_slug: str) -> HttpResponse:
-    link = _challenge_link(slug, challenge_slug)
-    if not permissions.can_confirm_challenge_link(request.user, link):  # type: ignore[arg-type]
-        raise PermissionDenied
-    _run_and_tell(
-        request,
-        lambda: services.challenge_link_confirm(link=link, by=request.user),  # type: ignore[arg-type]
+PARTNER_REQUEST = _Asked(
+    find=_partnership,
+    may_confirm=permissions.can_confirm_partnership,
+    confirm=lambda partnership, by: services.initiative_partner_confirm(
+        partnership=partnership, by=by
+    ),
+    confirmed=lambda partnership: (
+        _("Confirmed: %(name)s now shows as a partner.") % {"name": partnership.organisation.name}
+    ),
+    may_remove=permissions.can_remove_partnership,
+    remove=lambda partnership, by: services.initiative_partner_remove(
+        partnership=partnership, by=by
+    ),
+    removed=gettext_lazy("The partner was removed."),
+)
+CHALLENGE_LINK_REQUEST = _Asked(
+    find=_challenge_link,
+    may_confirm=permissions.can_confirm_challenge_link,
+    confirm=lambda link, by: services.challenge_link_confirm(link=link, by=by),
+    confirmed=lambda link: (
         _("Confirmed: “%(initiative)s” now shows as working on “%(challenge)s”.")
-        % {"initiative": link.initiative.title, "challenge": link.challenge.title},
-    )
-    return redirect("initiatives:workspace")
+        % {"initiative": link.initiative.title, "challenge": link.challenge.title}
+    ),
+    may_remove=permissions.can_remove_challenge_link,
+    remove=lambda link, by: services.challenge_link_remove(link=link, by=by),
+    removed=gettext_lazy("The link to the challenge was removed."),
+)
 
 
-@login_required
-@require_POST
-def challenge_link_remove(request: HttpRequest, slug: str, challenge_slug: str) -> HttpResponse:
-    link = _challenge_link(slug, challenge_slug)
-    if not permissions.can_remove_challenge_link(request.user, link):  # type: ignore[arg-type]
-        raise PermissionDenied
-    services.challenge_link_remove(link=link, by=request.user)  # type: ignore[arg-type]
-    messages.success(request, _("The link to the challenge was removed."))
-    if roles.role_in(request.user, link.initiative.lead):  # type: ignore[arg-type]
-        return redirect("initiatives:initiative_manage", slug=slug)
-    return redirect("initiatives:workspace")
+def _confirmer[R: (InitiativePartner, ChallengeLink)](
+    asked: _Asked[R],
+) -> Callable[..., HttpResponse]:
+    """The view with which an admin of the organisation asked says yes."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, **url: str) -> HttpResponse:
+        pending = asked.find(**url)
+        if not asked.may_confirm(request.user, pending):
+            raise PermissionDenied
+        _run_and_tell(
+            request, lambda: asked.confirm(pending, request.user), asked.confirmed(pending)
+        )
+        return redirect("initiatives:workspace")
+
+    return view
+
+
+def _remover[R: (InitiativePartner, ChallengeLink)](
+    asked: _Asked[R],
+) -> Callable[..., HttpResponse]:
+    """The view with which the lead takes a request back, or the organisation asked declines
+    it; the lead's members go back to managing the initiative, the others to the workspace."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthenticatedHttpRequest, **url: str) -> HttpResponse:
+        pending = asked.find(**url)
+        if not asked.may_remove(request.user, pending):
+            raise PermissionDenied
+        asked.remove(pending, request.user)
+        messages.success(request, str(asked.removed))
+        initiative = pending.initiative
+        if roles.role_in(request.user, initiative.lead):
+            return redirect("initiatives:initiative_manage", slug=initiative.slug)
+        return redirect("initiatives:workspace")
+
+    return view
+
+
+partner_confirm = _confirmer(PARTNER_REQUEST)
+partner_remove = _remover(PARTNER_REQUEST)
+challenge_link_confirm = _confirmer(CHALLENGE_LINK_REQUEST)
+challenge_link_remove = _remover(CHALLENGE_LINK_REQUEST)

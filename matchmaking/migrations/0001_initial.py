@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("core", "0003_audit_entry"),
-        ("initiatives", "0004_initial"),
+        ("initiatives", "0004_theme_tag_reverse_names"),
         ("members", "0002_user_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

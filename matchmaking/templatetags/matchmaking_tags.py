@@ -14,13 +14,13 @@ from core.waiting import WaitingItem
 from initiatives.models import Challenge, Initiative
 from matchmaking import permissions, queries, suggestions, waiting
 from members import roles
-from members.models import Membership, Organisation
+from members.models import Membership, Organisation, User
 from members.roles import ACTIVE_STATUSES, ADMIN_ROLES
 
 register = template.Library()
 
 
-def _roles_by_organisation(user: Any) -> dict[int, str]:
+def _roles_by_organisation(user: User) -> dict[int, str]:
     """The member's role per active organisation (one query answers every question below):
     a suspended organisation's people cannot ask on its behalf."""
     return dict(
@@ -47,7 +47,7 @@ def matchmaking_actions(context: dict[str, Any], subject: Challenge | Initiative
     facilitators), and asking for an introduction (for members of other organisations)."""
     user = context["request"].user
     is_challenge = isinstance(subject, Challenge)
-    organisation = subject.owner if is_challenge else subject.lead
+    organisation = subject.owner if isinstance(subject, Challenge) else subject.lead
     result: dict[str, Any] = {"subject": subject, "is_challenge": is_challenge}
     if not user.is_authenticated or not subject.is_published:
         return result

@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
+
+from members.models import User
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
 # the test itself (factories, assertions) are still synchronous and safe.
@@ -93,6 +96,31 @@ def page(browser: Any, live_server: Any, _plain_static_names: None) -> Iterator[
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(live_server: Any) -> Callable[[Any, User | str | None], None]:
+    """``log_in(page, user)``: the page's browser signs in as ``user`` (a ``User`` or an email
+    address), after signing out whoever was signed in; ``None`` leaves it signed out.
+
+    The session is made on the server side: faster than the log-in form, which
+    ``test_auth_pages.py`` tests, and independent of a password.
+    """
+
+    def log_in(page: Any, user: User | str | None) -> None:
+        page.context.clear_cookies()
+        if user is None:
+            return
+        if isinstance(user, str):
+            user = User.objects.get(email=user)
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+        )
+
+    return log_in
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

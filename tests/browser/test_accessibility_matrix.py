@@ -13,8 +13,6 @@ import json
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from tests.browser.conftest import axe_violations
 from tests.journey_pages import FORMS_WITH_ERRORS, PAGES, PERSONAS, Page, build_world
@@ -31,7 +29,9 @@ SEND_WITHOUT_CHECKS = """() => {
 }"""
 
 
-def _tabs(browser: Any, live_server: Any, world: dict[str, Any], language: str) -> dict[str, Any]:
+def _tabs(
+    browser: Any, live_server: Any, log_in: Any, world: dict[str, Any], language: str
+) -> dict[str, Any]:
     """A tab per persona, logged in through a session cookie (no log-in form per persona)."""
     tabs = {}
     for persona in PERSONAS:
@@ -42,14 +42,8 @@ def _tabs(browser: Any, live_server: Any, world: dict[str, Any], language: str) 
             viewport=VIEWPORTS["desktop"],
         )
         context.set_default_timeout(15_000)
-        if persona != "anonymous":
-            client = Client()
-            client.force_login(world[persona])
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies(
-                [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
-            )
         tabs[persona] = context.new_page()
+        log_in(tabs[persona], None if persona == "anonymous" else world[persona])
     return tabs
 
 
@@ -65,10 +59,10 @@ def _check(tab: Any, label: str, failures: list[str]) -> None:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_page_of_the_journeys_has_axe_violations(
-    browser: Any, live_server: Any, _plain_static_names: None, language: str
+    browser: Any, live_server: Any, log_in: Any, _plain_static_names: None, language: str
 ) -> None:
     world = build_world()
-    tabs = _tabs(browser, live_server, world, language)
+    tabs = _tabs(browser, live_server, log_in, world, language)
     failures: list[str] = []
     not_shown: list[str] = []
 

@@ -19,7 +19,7 @@ from stamp import services as stamp_services
 from stamp.models import Claim, ClaimStatus
 from tests.browser.conftest import assert_no_axe_violations
 from tests.initiatives.factories import InitiativeFactory, PartnerFactory, StoryFactory
-from tests.members.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from tests.members.factories import MembershipFactory, UserFactory
 from tests.stamp.factories import ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,14 +33,6 @@ def _editor() -> User:
     editor = UserFactory(display_name="Eva Redactie", is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS_GROUP))
     return editor
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form[action*="login"] button[type="submit"]').click()
-    page.wait_for_load_state()
 
 
 def _curated_content(editor: User) -> dict[str, Any]:
@@ -88,12 +80,12 @@ def _assert_fits(page: Any, *, table_too: bool = False) -> None:
 
 @pytest.mark.parametrize("prefix", ["", "/en"], ids=["nl", "en"])
 def test_every_admin_page_of_the_curation_journey_is_accessible_and_fits(
-    page: Any, prefix: str
+    page: Any, prefix: str, log_in: Any
 ) -> None:
     editor = _editor()
     content = _curated_content(editor)
     page.set_viewport_size({"width": WIDTH, "height": 900})
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
 
     initiative, claim = content["initiative"], content["claim"]
     feature = Feature.objects.get(initiative=initiative)
@@ -139,11 +131,11 @@ def test_every_admin_page_of_the_curation_journey_is_accessible_and_fits(
     assert_no_axe_violations(page)
 
 
-def test_the_audit_log_reads_in_words_and_filters_on_curated_kinds(page: Any) -> None:
+def test_the_audit_log_reads_in_words_and_filters_on_curated_kinds(page: Any, log_in: Any) -> None:
     editor = _editor()
     _curated_content(editor)
     page.set_viewport_size({"width": WIDTH, "height": 900})
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
 
     page.goto("/admin/core/auditentry/")
     revoked = page.locator("#result_list tr", has_text="Energie Samen")
@@ -166,10 +158,10 @@ def test_the_audit_log_reads_in_words_and_filters_on_curated_kinds(page: Any) ->
     )
 
 
-def test_an_editor_revokes_a_stamp_from_the_claims_own_page(page: Any) -> None:
+def test_an_editor_revokes_a_stamp_from_the_claims_own_page(page: Any, log_in: Any) -> None:
     editor = _editor()
     claim: Claim = ClaimFactory(organisation__name="Woonstichting De Breinaald")
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
 
     page.goto(f"/en/admin/stamp/claim/{claim.pk}/change/")
     page.get_by_role("link", name="Revoke the stamp").click()

@@ -9,28 +9,20 @@ import pytest
 from members.models import Membership, MembershipRole
 from stamp.models import Claim, ClaimStatus
 from tests.browser.conftest import assert_no_axe_violations
-from tests.members.factories import DEFAULT_PASSWORD, MembershipFactory
+from tests.members.factories import MembershipFactory
 from tests.stamp.factories import CharterFactory, ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form[action*="login"] button[type="submit"]').click()
-    page.wait_for_load_state()
-
-
 @pytest.mark.parametrize("width", [1280, 360])
-def test_giving_back_the_stamp_goes_through_a_confirmation_page(page, width: int) -> None:
+def test_giving_back_the_stamp_goes_through_a_confirmation_page(page, width: int, log_in) -> None:
     CharterFactory()
     admin = MembershipFactory(role=MembershipRole.ADMIN, organisation__name="Woonstichting Noord")
     organisation = admin.organisation
     claim = ClaimFactory(organisation=organisation)
     page.set_viewport_size({"width": width, "height": 900})
-    _log_in(page, admin.user.email)
+    log_in(page, admin.user.email)
     manage = f"/stempel/organisatie/{organisation.slug}/"
 
     # The old inline button is now a link to a page that explains what happens.
@@ -56,7 +48,7 @@ def test_giving_back_the_stamp_goes_through_a_confirmation_page(page, width: int
     assert Claim.objects.get(pk=claim.pk).status == ClaimStatus.WITHDRAWN
 
 
-def test_removing_a_member_and_leaving_go_through_confirmation_pages(page) -> None:
+def test_removing_a_member_and_leaving_go_through_confirmation_pages(page, log_in) -> None:
     owner = MembershipFactory(role=MembershipRole.OWNER, organisation__name="Buurtteam West")
     organisation = owner.organisation
     colleague = MembershipFactory(
@@ -64,7 +56,7 @@ def test_removing_a_member_and_leaving_go_through_confirmation_pages(page) -> No
     )
     leaver = MembershipFactory(organisation=organisation, role=MembershipRole.ADMIN)
 
-    _log_in(page, owner.user.email)
+    log_in(page, owner.user.email)
     page.goto(f"/organisaties/{organisation.slug}/leden/")
     page.get_by_role("link", name="Verwijderen Mo Medewerker").click()
     page.wait_for_url(re.compile(r"/verwijderen/zeker-weten/\?membership=\d+$"))
@@ -75,7 +67,7 @@ def test_removing_a_member_and_leaving_go_through_confirmation_pages(page) -> No
     assert not Membership.objects.filter(pk=colleague.pk).exists()
 
     page.context.clear_cookies()
-    _log_in(page, leaver.user.email)
+    log_in(page, leaver.user.email)
     page.goto(organisation.get_absolute_url())
     page.get_by_role("link", name="Deze organisatie verlaten").click()
     page.wait_for_url(re.compile(r"/verlaten/zeker-weten/$"))

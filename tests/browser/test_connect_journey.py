@@ -11,14 +11,12 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
-from django.core.management import call_command
 
 from initiatives import services as initiative_services
 from members.models import MembershipRole
 from tests.browser.conftest import assert_no_axe_violations
 from tests.matchmaking.factories import OfferNeedFactory
 from tests.members.factories import (
-    DEFAULT_PASSWORD,
     MembershipFactory,
     OrganisationFactory,
     RegionFactory,
@@ -31,18 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("_plain_static_names"),
 ]
-
-
-def log_in(browser: Any, live_server: Any, email: str) -> Any:
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="nl-NL")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord", exact=True).fill(DEFAULT_PASSWORD)
-    page.locator("form.auth-form").get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(re.compile(r"^(?!.*/accounts/login/)"))
-    return page
 
 
 @pytest.fixture
@@ -91,12 +77,12 @@ def world() -> dict[str, Any]:
             "resources_needed": ["space", "funding"],
         },
     )
-    initiative_services.challenge_submit(challenge=challenge, by=marieke)
+    initiative_services.item_submit(item=challenge, by=marieke)
     editor = UserFactory(is_staff=True)
     editor.user_permissions.add(
         Permission.objects.get(codename="moderate", content_type__app_label="curation")
     )
-    initiative_services.challenge_publish(challenge=challenge, by=editor)
+    initiative_services.item_publish(item=challenge, by=editor)
     return {
         "marieke": marieke,
         "fatima": fatima,
@@ -106,13 +92,18 @@ def world() -> dict[str, Any]:
 
 
 def test_a_municipality_is_introduced_to_a_housing_corporation(
-    browser: Any, live_server: Any, settings: Any, world: dict[str, Any]
+    page: Any,
+    log_in: Any,
+    live_server: Any,
+    settings: Any,
+    world: dict[str, Any],
+    run_tasks: Any,
 ) -> None:
     settings.SITE_URL = live_server.url
     marieke, fatima = world["marieke"], world["fatima"]
 
     # The municipality's admin looks at who could help.
-    page = log_in(browser, live_server, marieke.email)
+    log_in(page, marieke.email)
     page.goto(f"/kennismakingen/suggesties/{world['challenge'].slug}/")
     first = page.locator(".suggestion").first
     assert first.locator("h3").inner_text() == "Woonstichting Hart van Brabant"
@@ -136,10 +127,9 @@ def test_a_municipality_is_introduced_to_a_housing_corporation(
     assert "Wacht op een verbinder" in page.content()
     assert fatima.email not in page.content()
     assert_no_axe_violations(page)
-    page.context.close()
 
     # A facilitator sees it waiting on the dashboard and forwards it.
-    page = log_in(browser, live_server, world["facilitator"].email)
+    log_in(page, world["facilitator"].email)
     page.goto("/verbinders/")
     assert "sinds vandaag" in page.content()
     assert_no_axe_violations(page)
@@ -153,10 +143,9 @@ def test_a_municipality_is_introduced_to_a_housing_corporation(
     page.get_by_role("button", name="Doorsturen", exact=True).click()
     assert "Doorgestuurd naar de organisatie." in page.content()
     assert_no_axe_violations(page)
-    page.context.close()
 
     # The corporation's admin accepts, and then sees the municipality's contact.
-    page = log_in(browser, live_server, fatima.email)
+    log_in(page, fatima.email)
     page.goto("/meldingen/")
     assert_no_axe_violations(page)
     page.goto(introduction_url)
@@ -166,16 +155,14 @@ def test_a_municipality_is_introduced_to_a_housing_corporation(
     assert "Marieke van Dongen" in contact.inner_text()
     assert marieke.email in contact.inner_text()
     assert_no_axe_violations(page)
-    page.context.close()
 
     # The municipality now sees the corporation's contact too.
-    page = log_in(browser, live_server, marieke.email)
+    log_in(page, marieke.email)
     page.goto(introduction_url)
     assert fatima.email in page.locator(".contact-card").inner_text()
-    page.context.close()
 
     # Both got the emails once the worker ran the queued tasks.
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    run_tasks()
     to_marieke = [m for m in mail.outbox if m.to == [marieke.email]]
     to_fatima = [m for m in mail.outbox if m.to == [fatima.email]]
     assert any(fatima.email in m.body for m in to_marieke)

@@ -14,7 +14,7 @@ from curation.models import Report
 from initiatives.models import Initiative, PublicationStatus
 from members.models import MembershipRole
 from tests.browser.conftest import assert_no_axe_violations
-from tests.members.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from tests.members.factories import MembershipFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,19 +29,7 @@ def _editors_group() -> Group:
     return Group.objects.get(name=migration.EDITORS)
 
 
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form[action*="login"] button[type="submit"]').click()
-    page.wait_for_load_state()
-
-
-def _log_out(page) -> None:
-    page.context.clear_cookies()
-
-
-def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> None:
+def test_an_editor_publishes_features_and_hides_a_reported_initiative(page, log_in) -> None:
     author = MembershipFactory(
         role=MembershipRole.ADMIN,
         organisation__name="Energiecoöperatie Noord",
@@ -52,7 +40,7 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     visitor = UserFactory(display_name="Mila Lid")
 
     # A member writes the initiative and submits it.
-    _log_in(page, author.email)
+    log_in(page, author.email)
     page.goto("/initiatieven/nieuw/")
     assert_no_axe_violations(page)
     page.fill('input[name="title"]', TITLE)
@@ -63,10 +51,10 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     page.get_by_role("button", name="Indienen voor publicatie").click()
     page.wait_for_load_state()
     assert Initiative.objects.get(title=TITLE).publication_status == PublicationStatus.SUBMITTED
-    _log_out(page)
+    log_in(page, None)
 
     # The editor approves it in the moderation queue.
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
     page.goto("/admin/")
     page.get_by_role("link", name=re.compile("Moderatie", re.IGNORECASE)).first.click()
     page.wait_for_url(re.compile(r"/admin/curation/moderation/$"))
@@ -76,13 +64,13 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     assert page.locator("tr", has_text=TITLE).count() == 0
 
     # It is public now.
-    _log_out(page)
+    log_in(page, None)
     page.goto("/initiatieven/buurtwarmte-noord/")
     assert page.get_by_role("heading", level=1, name=TITLE).is_visible()
     assert_no_axe_violations(page)
 
     # The editor features it; it shows on the home page.
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
     page.goto("/admin/curation/feature/add/")
     page.locator("#id_initiative + .select2").click()
     page.locator(".select2-search__field").fill("Buurtwarmte")
@@ -90,14 +78,14 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     page.fill('input[name="position"]', "1")
     page.locator('input[name="_save"]').click()
     page.wait_for_url(re.compile(r"/admin/curation/feature/$"))
-    _log_out(page)
+    log_in(page, None)
     page.goto("/")
     featured = page.locator("section", has=page.get_by_role("heading", name="Uitgelicht"))
     assert featured.get_by_role("link", name=TITLE).is_visible()
     assert_no_axe_violations(page)
 
     # A member reports it.
-    _log_in(page, visitor.email)
+    log_in(page, visitor.email)
     page.goto("/initiatieven/buurtwarmte-noord/")
     page.get_by_role("link", name="Meld dit bij de redactie").click()
     page.wait_for_url(re.compile(r"/melden/initiatief/buurtwarmte-noord/$"))
@@ -108,10 +96,10 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     assert page.get_by_text("Dank je. De redactie bekijkt je melding.").is_visible()
     assert_no_axe_violations(page)
     assert Report.objects.get().reason == REASON
-    _log_out(page)
+    log_in(page, None)
 
     # The editor hides it from the report queue.
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
     page.goto("/admin/curation/report/")
     page.locator("tr", has_text=TITLE).locator("input.action-select").check()
     page.select_option('select[name="action"]', "hide_items")
@@ -122,7 +110,7 @@ def test_an_editor_publishes_features_and_hides_a_reported_initiative(page) -> N
     page.locator('.submit-row input[type="submit"]').click()
     page.wait_for_load_state()
     assert page.locator("tr", has_text=TITLE).count() == 0
-    _log_out(page)
+    log_in(page, None)
 
     # Gone from the public site: no page, not on the home page.
     response = page.goto("/initiatieven/buurtwarmte-noord/")

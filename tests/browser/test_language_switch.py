@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from members.models import User
@@ -47,20 +46,6 @@ def _pages_with_a_switch(world: World) -> tuple[list[str], list[str]]:  # noqa: 
     return public, members_only
 
 
-def _log_in(page: Any, user: User, base_url: str) -> None:
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-
-
 def _switch(page: Any, language: str) -> None:
     with page.expect_navigation():
         page.locator(f"form.language-switch button[value={language}]").click()
@@ -84,6 +69,7 @@ def test_every_page_switches_to_english_and_back(
     page: Any,
     live_server: Any,
     world: World,  # noqa: F811
+    log_in: Any,
 ) -> None:
     public, members_only = _pages_with_a_switch(world)
     # The walk found the site's pages, not a handful.
@@ -96,7 +82,7 @@ def test_every_page_switches_to_english_and_back(
     problems: list[str] = []
     for path in public:
         problems += _switch_both_ways(page, live_server.url, path)
-    _log_in(page, world.member, live_server.url)
+    log_in(page, world.member)
     for path in members_only:
         problems += _switch_both_ways(page, live_server.url, path)
 
@@ -116,8 +102,10 @@ def test_the_404_page_switches_both_ways(page: Any, live_server: Any) -> None:
     assert page.locator("html").get_attribute("lang") == "en"
 
 
-def test_the_admin_switches_both_ways(page: Any, live_server: Any, superuser: User) -> None:
-    _log_in(page, superuser, live_server.url)
+def test_the_admin_switches_both_ways(
+    page: Any, live_server: Any, superuser: User, log_in: Any
+) -> None:
+    log_in(page, superuser)
     for path in ("/admin/", "/admin/members/organisation/", "/admin/members/organisation/add/"):
         assert _switch_both_ways(page, live_server.url, path) == []
 

@@ -12,7 +12,7 @@ import pytest
 from members.models import MembershipRole
 from tests.browser.conftest import assert_no_axe_violations
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory, StoryFactory
-from tests.members.factories import DEFAULT_PASSWORD, MembershipFactory
+from tests.members.factories import MembershipFactory
 from tests.stamp.factories import CharterFactory, ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,14 +35,6 @@ def new_page(browser: Any, live_server: Any, _plain_static_names: None) -> Itera
     yield make
     for context in contexts:
         context.close()
-
-
-def _log_in(page: Any, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form[action*="login"] button[type="submit"]').click()
-    page.wait_for_load_state()
 
 
 def _header_share(page: Any) -> float:
@@ -109,10 +101,10 @@ def test_the_phone_menu_needs_no_javascript(new_page: Any) -> None:
     _menu_works(page)
 
 
-def test_a_member_on_a_phone_also_gets_a_short_header(new_page: Any) -> None:
+def test_a_member_on_a_phone_also_gets_a_short_header(new_page: Any, log_in: Any) -> None:
     membership = MembershipFactory(role=MembershipRole.OWNER)
     page = new_page(viewport=PHONE, bypass_csp=True)
-    _log_in(page, membership.user.email)
+    log_in(page, membership.user.email)
     page.goto("/mijn/")
     assert _header_share(page) < 0.25
     page.locator("summary.site-menu__toggle").click()
@@ -141,11 +133,11 @@ def _stamp_carrier() -> tuple[Any, Any]:
     return membership, claim
 
 
-def test_the_copy_button_copies_the_badge_snippet(new_page: Any) -> None:
+def test_the_copy_button_copies_the_badge_snippet(new_page: Any, log_in: Any) -> None:
     membership, claim = _stamp_carrier()
     # The site's own Content-Security-Policy applies: the script runs by its nonce.
     page = new_page(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
-    _log_in(page, membership.user.email)
+    log_in(page, membership.user.email)
     # In English: the Dutch words of these new strings arrive with the catalogue.
     page.goto(f"/en/stempel/organisatie/{membership.organisation.slug}/")
 
@@ -160,19 +152,19 @@ def test_the_copy_button_copies_the_badge_snippet(new_page: Any) -> None:
     assert page.get_by_role("status").filter(has_text="Copied").count() == 1
 
 
-def test_the_stamp_page_passes_axe_with_its_copy_button(new_page: Any) -> None:
+def test_the_stamp_page_passes_axe_with_its_copy_button(new_page: Any, log_in: Any) -> None:
     membership, _ = _stamp_carrier()
     page = new_page(viewport=PHONE, bypass_csp=True)
-    _log_in(page, membership.user.email)
+    log_in(page, membership.user.email)
     page.goto(f"/stempel/organisatie/{membership.organisation.slug}/")
     assert page.locator("#copy-snippet").is_visible()
     assert_no_axe_violations(page)
 
 
-def test_without_javascript_the_snippet_can_still_be_selected(new_page: Any) -> None:
+def test_without_javascript_the_snippet_can_still_be_selected(new_page: Any, log_in: Any) -> None:
     membership, claim = _stamp_carrier()
     page = new_page(java_script_enabled=False)
-    _log_in(page, membership.user.email)
+    log_in(page, membership.user.email)
     page.goto(f"/stempel/organisatie/{membership.organisation.slug}/")
 
     # No button that would do nothing; the snippet is a read-only (not disabled) text box.

@@ -10,20 +10,12 @@ import pytest
 from members.models import MembershipRole
 from stamp.models import Claim
 from tests.browser.conftest import assert_no_axe_violations
-from tests.members.factories import DEFAULT_PASSWORD, MembershipFactory, UserFactory
+from tests.members.factories import MembershipFactory, UserFactory
 from tests.stamp.factories import CharterFactory, ClaimFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 REASON = "Gebruikte het stempel als keurmerk voor een product."
-
-
-def _log_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.fill('input[name="login"]', email)
-    page.fill('input[name="password"]', DEFAULT_PASSWORD)
-    page.locator('form[action*="login"] button[type="submit"]').click()
-    page.wait_for_load_state()
 
 
 def _log_out(page) -> None:
@@ -41,7 +33,7 @@ def _badge_text(page, code: str) -> str:
     return response.text()
 
 
-def test_an_admin_claims_the_stamp_and_an_editor_revokes_it(page) -> None:
+def test_an_admin_claims_the_stamp_and_an_editor_revokes_it(page, log_in) -> None:
     CharterFactory(title="Uitgangspunten van het stempel")
     admin = MembershipFactory(
         role=MembershipRole.ADMIN,
@@ -52,7 +44,7 @@ def test_an_admin_claims_the_stamp_and_an_editor_revokes_it(page) -> None:
     editor = UserFactory(display_name="Eva Redactie", is_staff=True, is_superuser=True)
 
     # The organisation admin reads the charter and claims the stamp.
-    _log_in(page, admin.user.email)
+    log_in(page, admin.user.email)
     page.goto(f"/stempel/organisatie/{organisation.slug}/")
     assert page.get_by_role("heading", name="Stempel aanvragen").is_visible()
     assert_no_axe_violations(page)
@@ -78,7 +70,7 @@ def test_an_admin_claims_the_stamp_and_an_editor_revokes_it(page) -> None:
     _log_out(page)
 
     # An editor revokes it in the admin, with a reason.
-    _log_in(page, editor.email)
+    log_in(page, editor.email)
     page.goto("/admin/stamp/claim/")
     page.locator(
         f'input[name="_selected_action"][value="{organisation.stamp_claims.get().pk}"]'

@@ -15,7 +15,6 @@ from matchmaking.models import IntroductionState
 from members.models import MembershipRole, User
 from members.roles import EDITORS_GROUP, FACILITATORS_GROUP
 from tests.browser.conftest import assert_no_axe_violations
-from tests.browser.test_connect_journey import log_in
 from tests.initiatives.factories import ChallengeFactory
 from tests.matchmaking.factories import IntroductionFactory
 from tests.members.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -51,13 +50,13 @@ def _check_both_sizes(page: Any) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_a_member_sees_what_waits_and_goes_where_to_act(browser: Any, live_server: Any) -> None:
+def test_a_member_sees_what_waits_and_goes_where_to_act(page: Any, log_in: Any) -> None:
     organisation = OrganisationFactory(name="Gemeente Tilburg", slug="gemeente-tilburg")
     admin = MembershipFactory(
         organisation=organisation, role=MembershipRole.OWNER, user__email="olga@tilburg.example"
     ).user
     fill_waiting(admin, organisation, 2)
-    page = log_in(browser, live_server, "olga@tilburg.example")
+    log_in(page, "olga@tilburg.example")
 
     page.goto("/mijn/")
 
@@ -84,11 +83,9 @@ def test_a_member_sees_what_waits_and_goes_where_to_act(browser: Any, live_serve
     assert account_nav.locator('a[href="/kennismakingen/"]').count() == 1
 
 
-def test_a_member_with_nothing_to_do_reads_that_nothing_waits(
-    browser: Any, live_server: Any
-) -> None:
+def test_a_member_with_nothing_to_do_reads_that_nothing_waits(page: Any, log_in: Any) -> None:
     UserFactory(email="nieuw@example.org")
-    page = log_in(browser, live_server, "nieuw@example.org")
+    log_in(page, "nieuw@example.org")
 
     page.goto("/mijn/")
 
@@ -98,7 +95,7 @@ def test_a_member_with_nothing_to_do_reads_that_nothing_waits(
     _check_both_sizes(page)
 
 
-def test_an_editor_and_a_facilitator_see_their_own_queues(browser: Any, live_server: Any) -> None:
+def test_an_editor_and_a_facilitator_see_their_own_queues(page: Any, log_in: Any) -> None:
     ChallengeFactory(publication_status=PublicationStatus.SUBMITTED)
     OrganisationFactory(status="pending", verified_at=None)
     waiting = IntroductionFactory()
@@ -106,7 +103,8 @@ def test_an_editor_and_a_facilitator_see_their_own_queues(browser: Any, live_ser
     _staff("eva@redactie.example", EDITORS_GROUP)
     _staff("vera@verbinders.example", FACILITATORS_GROUP)
 
-    editor = log_in(browser, live_server, "eva@redactie.example")
+    log_in(page, "eva@redactie.example")
+    editor = page
     editor.goto("/mijn/")
     queue = editor.locator("#editor-queue-title").locator("..")
     assert queue.locator('[data-queue="challenges"] .queue-counts__number').inner_text() == "1"
@@ -115,7 +113,8 @@ def test_an_editor_and_a_facilitator_see_their_own_queues(browser: Any, live_ser
     assert editor.locator("#facilitator-queue-title").count() == 0
     _check_both_sizes(editor)
 
-    facilitator = log_in(browser, live_server, "vera@verbinders.example")
+    log_in(page, "vera@verbinders.example")
+    facilitator = page
     facilitator.goto("/mijn/")
     queue = facilitator.locator("#facilitator-queue-title").locator("..")
     assert queue.locator('[data-queue="to_forward"] .queue-counts__number').inner_text() == "1"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 from unittest import mock
 
 import pytest
 import time_machine
-from django.core.management import call_command, get_commands
+from django.core.management import get_commands
 from django.db import OperationalError
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client, override_settings
@@ -231,8 +231,10 @@ def test_manage_py_db_worker_is_the_one_that_records_a_heartbeat() -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_worker_leaves_no_heartbeat_behind_when_it_stops() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+def test_the_worker_leaves_no_heartbeat_behind_when_it_stops(
+    run_tasks: Callable[[], None],
+) -> None:
+    run_tasks()  # manage.py db_worker --batch over the database queue
 
     assert not WorkerHeartbeat.objects.exists()
 

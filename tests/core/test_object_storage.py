@@ -34,7 +34,7 @@ from core.emails import absolute_url
 from core.images import RENDITIONS, make_renditions, prepare_image, rendition_for, rendition_name
 from core.storage import _signature
 from initiatives.models import Initiative
-from initiatives.services import initiative_image_add, initiative_image_remove, initiative_update
+from initiatives.services import initiative_image_add, initiative_image_remove, item_update
 from members.models import Organisation, User
 from members.services import organisation_update
 from platform_site.storage import (
@@ -226,9 +226,7 @@ def test_an_initiative_cover_and_gallery_picture_live_on_the_store_until_removed
 ) -> None:
     initiative = InitiativeFactory(lead=organisation)
 
-    initiative_update(
-        initiative=initiative, by=org_owner, values={"cover": prepare_image(upload())}
-    )
+    item_update(item=initiative, by=org_owner, values={"cover": prepare_image(upload())})
     picture = initiative_image_add(
         initiative=initiative, by=org_owner, image=prepare_image(upload()), caption="Buurt"
     )
@@ -238,7 +236,7 @@ def test_an_initiative_cover_and_gallery_picture_live_on_the_store_until_removed
     assert_renditions_served(picture.image, "gallery")
     with django_capture_on_commit_callbacks(execute=True):
         initiative_image_remove(picture=picture, by=org_owner)
-        initiative_update(initiative=initiative, by=org_owner, values={"cover": False})
+        item_update(item=initiative, by=org_owner, values={"cover": False})
     assert object_keys(s3_media, seaweedfs) == set()
 
 

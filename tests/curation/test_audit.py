@@ -101,7 +101,7 @@ def test_publishing_and_archiving_content_are_in_the_audit_trail(
 
 def test_services_used_by_members_leave_a_trace_too(org_admin: User) -> None:
     initiative = InitiativeFactory(lead=org_admin.memberships.get().organisation)
-    initiative_services.initiative_archive(initiative=initiative, by=org_admin)
+    initiative_services.item_archive(item=initiative, by=org_admin)
     assert _entry("initiative.archive").actor == org_admin
 
 

@@ -16,6 +16,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -105,51 +106,57 @@ def _users(world: World, n: int) -> list[User]:
     )
 
 
-def _organisations(world: World, n: int, prefix: str = "bulk") -> list[Organisation]:
-    return Organisation.objects.bulk_create(
+def _numbered[M: Model](model: type[M], n: int, **fields: Any) -> list[M]:
+    """``n`` rows of ``model``; in a text value, ``{i}`` is the row's number and ``{n}`` is n."""
+    return model.objects.bulk_create(
         [
-            Organisation(
-                name=f"Org {prefix} {i}",
-                slug=f"org-{prefix}-{n}-{i}",
-                kind="corporate",
-                region=world.region,
-                created_by=world.user,
+            model(
+                **{
+                    name: value.format(i=i, n=n) if isinstance(value, str) else value
+                    for name, value in fields.items()
+                }
             )
             for i in range(n)
         ]
+    )
+
+
+def _organisations(world: World, n: int, prefix: str = "bulk") -> list[Organisation]:
+    return _numbered(
+        Organisation,
+        n,
+        name=f"Org {prefix} {{i}}",
+        slug=f"org-{prefix}-{{n}}-{{i}}",
+        kind="corporate",
+        region=world.region,
+        created_by=world.user,
     )
 
 
 def _initiatives(world: World, n: int) -> list[Initiative]:
-    return Initiative.objects.bulk_create(
-        [
-            Initiative(
-                title=f"Initiatief {i}",
-                slug=f"bulk-initiatief-{n}-{i}",
-                tagline="Samen",
-                description="Tekst",
-                lead=world.organisation,
-                region=world.region,
-                created_by=world.user,
-            )
-            for i in range(n)
-        ]
+    return _numbered(
+        Initiative,
+        n,
+        title="Initiatief {i}",
+        slug="bulk-initiatief-{n}-{i}",
+        tagline="Samen",
+        description="Tekst",
+        lead=world.organisation,
+        region=world.region,
+        created_by=world.user,
     )
 
 
 def _stories(world: World, n: int) -> list[Story]:
-    return Story.objects.bulk_create(
-        [
-            Story(
-                title=f"Verhaal {i}",
-                slug=f"bulk-verhaal-{n}-{i}",
-                summary="Kort",
-                problem="Probleem",
-                initiative=world.initiative,
-                author=world.user,
-            )
-            for i in range(n)
-        ]
+    return _numbered(
+        Story,
+        n,
+        title="Verhaal {i}",
+        slug="bulk-verhaal-{n}-{i}",
+        summary="Kort",
+        problem="Probleem",
+        initiative=world.initiative,
+        author=world.user,
     )
 
 
@@ -299,18 +306,15 @@ BUILDERS: dict[type, Builder] = {
             for organisation in _organisations(w, n, prefix="identity")
         ]
     ),
-    Challenge: lambda w, n: Challenge.objects.bulk_create(
-        [
-            Challenge(
-                title=f"Vraagstuk {i}",
-                slug=f"bulk-vraagstuk-{n}-{i}",
-                summary="Kort",
-                description="Lang",
-                owner=w.organisation,
-                region=w.region,
-            )
-            for i in range(n)
-        ]
+    Challenge: lambda w, n: _numbered(
+        Challenge,
+        n,
+        title="Vraagstuk {i}",
+        slug="bulk-vraagstuk-{n}-{i}",
+        summary="Kort",
+        description="Lang",
+        owner=w.organisation,
+        region=w.region,
     ),
     Initiative: _initiatives,
     Story: _stories,

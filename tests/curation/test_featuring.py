@@ -100,3 +100,16 @@ def test_the_home_page_pins_its_queries(
     assert response.status_code == 200
     assert response.context["carrier_count"] == 3
     assert len(response.context["featured_items"]) == 6
+
+
+def test_changing_a_feature_keeps_what_another_editor_changed_meanwhile(editor: User) -> None:
+    feature = services.feature_save(feature=Feature(story=StoryFactory(), position=5), by=editor)
+    mine, theirs = Feature.objects.get(pk=feature.pk), Feature.objects.get(pk=feature.pk)
+    theirs.ends_on = timezone.localdate() + timedelta(days=7)
+    services.feature_save(feature=theirs, by=editor)
+
+    mine.position = 1
+    services.feature_save(feature=mine, by=editor, changed=["position"])  # as the admin does
+
+    feature.refresh_from_db()
+    assert (feature.position, feature.ends_on) == (1, theirs.ends_on)

@@ -45,9 +45,9 @@ def test_leaving_a_challenge_out_of_the_form_drops_the_link(
 ) -> None:
     initiative = InitiativeFactory(lead=organisation)
     kept, dropped = ChallengeFactory(owner=organisation), ChallengeFactory(owner=organisation)
-    services.initiative_update(initiative=initiative, by=org_admin, values=_values([kept, dropped]))
+    services.item_update(item=initiative, by=org_admin, values=_values([kept, dropped]))
 
-    services.initiative_update(initiative=initiative, by=org_admin, values=_values([kept]))
+    services.item_update(item=initiative, by=org_admin, values=_values([kept]))
 
     assert list(initiative.challenge_links.values_list("challenge", flat=True)) == [kept.pk]
 
@@ -60,7 +60,7 @@ def test_a_link_to_a_suspended_owners_challenge_survives_an_edit(
     member_services.organisation_suspend(organisation=owner, by=editor, reason="Onderzoek")
 
     # The form cannot offer the suspended owner's challenge, so it is not sent.
-    services.initiative_update(initiative=link.initiative, by=org_admin, values=_values([]))
+    services.item_update(item=link.initiative, by=org_admin, values=_values([]))
     member_services.organisation_reinstate(organisation=owner, by=editor)
 
     assert ChallengeLink.objects.public().get() == link

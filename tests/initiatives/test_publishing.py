@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.functional import Promise
 
 from initiatives import services
@@ -54,18 +56,18 @@ def test_a_draft_goes_through_submit_and_publish(org_admin, editor) -> None:
         lead=org_admin.memberships.get().organisation, publication_status="draft"
     )
 
-    services.initiative_submit(initiative=initiative, by=org_admin)
+    services.item_submit(item=initiative, by=org_admin)
     assert initiative.publication_status == PublicationStatus.SUBMITTED
     assert initiative.submitted_at is not None
 
-    services.initiative_publish(initiative=initiative, by=editor)
+    services.item_publish(item=initiative, by=editor)
     assert initiative.publication_status == PublicationStatus.PUBLISHED
     first_published = initiative.published_at
 
-    services.initiative_archive(initiative=initiative, by=org_admin)
+    services.item_archive(item=initiative, by=org_admin)
     assert initiative.publication_status == PublicationStatus.ARCHIVED
 
-    services.initiative_publish(initiative=initiative, by=editor)
+    services.item_publish(item=initiative, by=editor)
     assert initiative.published_at == first_published
 
 
@@ -73,7 +75,7 @@ def test_a_draft_cannot_skip_submission(editor) -> None:
     challenge = ChallengeFactory(publication_status="draft")
 
     with pytest.raises(PermissionDenied):
-        services.challenge_publish(challenge=challenge, by=editor)
+        services.item_publish(item=challenge, by=editor)
 
 
 def test_only_editors_publish(org_admin) -> None:
@@ -82,7 +84,7 @@ def test_only_editors_publish(org_admin) -> None:
     )
 
     with pytest.raises(PermissionDenied):
-        services.initiative_publish(initiative=initiative, by=org_admin)
+        services.item_publish(item=initiative, by=org_admin)
 
 
 def test_a_story_waits_for_its_initiative(editor) -> None:
@@ -91,7 +93,7 @@ def test_a_story_waits_for_its_initiative(editor) -> None:
     )
 
     with pytest.raises(ValidationError):
-        services.story_publish(story=story, by=editor)
+        services.item_publish(item=story, by=editor)
 
 
 def test_the_database_refuses_a_published_item_without_a_date() -> None:
@@ -122,9 +124,7 @@ def test_an_owners_edit_cannot_write_the_state(org_admin, organisation, field) -
     initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
 
     with pytest.raises(ValueError, match=field):
-        services.initiative_update(
-            initiative=initiative, by=org_admin, values={"title": "Anders", field: None}
-        )
+        services.item_update(item=initiative, by=org_admin, values={"title": "Anders", field: None})
 
     initiative.refresh_from_db()
     assert initiative.title != "Anders"
@@ -134,12 +134,35 @@ def test_an_owners_edit_cannot_write_the_state(org_admin, organisation, field) -
 def test_an_owners_edit_writes_what_it_changed(org_admin, organisation) -> None:
     initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
 
-    services.initiative_update(
-        initiative=initiative, by=org_admin, values={"title": "Anders", "description": "Nu *ja*"}
+    services.item_update(
+        item=initiative, by=org_admin, values={"title": "Anders", "description": "Nu *ja*"}
     )
 
     initiative.refresh_from_db()
     assert (initiative.title, initiative.search_text) == ("Anders", "Nu ja")
+
+
+def test_an_owners_edit_writes_only_the_columns_that_changed(org_admin, organisation) -> None:
+    """A column the owner left as it was is not written, so the save cannot put back what
+    someone else changed in it meanwhile; an edit that changes nothing writes no row."""
+    initiative = InitiativeFactory(lead=organisation, publication_status=PublicationStatus.DRAFT)
+    fresh = type(initiative).objects.get(pk=initiative.pk)
+    type(initiative).objects.filter(pk=initiative.pk).update(website="https://elders.nl")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.item_update(
+            item=fresh, by=org_admin, values={"title": initiative.title, "tagline": "Nieuw"}
+        )
+    updates = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert '"tagline"' in updates[0] and '"updated_at"' in updates[0]
+    assert '"title"' not in updates[0] and '"website"' not in updates[0]
+    initiative.refresh_from_db()
+    assert (initiative.tagline, initiative.website) == ("Nieuw", "https://elders.nl")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.item_update(item=initiative, by=org_admin, values={"tagline": "Nieuw"})
+    assert not [query for query in queries if query["sql"].startswith("UPDATE")]
 
 
 def test_every_transition_message_is_translated(client, org_admin, organisation) -> None:

@@ -51,7 +51,7 @@ def test_publication_tells_the_owner_in_the_app_and_by_email_on_commit(
     editor: User, author: User, submitted: Challenge, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.challenge_publish(challenge=submitted, by=editor)
+        services.item_publish(item=submitted, by=editor)
     assert mail.outbox == []  # nothing leaves before the commit
     for callback in callbacks:
         callback()
@@ -70,7 +70,7 @@ def test_rejection_tells_the_owner_in_the_app_and_by_email_with_the_reason(
     editor: User, author: User, submitted: Challenge, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.challenge_reject(challenge=submitted, by=editor, reason="Noem de doelgroep.")
+        services.item_reject(item=submitted, by=editor, reason="Noem de doelgroep.")
 
     notification = Notification.objects.get(recipient=author)
     assert notification.kind == NotificationKind.CHALLENGE_SENT_BACK
@@ -86,7 +86,7 @@ def test_a_failed_decision_leaves_no_notification(
     from django.core.exceptions import PermissionDenied
 
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
-        services.challenge_publish(challenge=submitted, by=member)
+        services.item_publish(item=submitted, by=member)
 
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -100,7 +100,7 @@ def test_publishing_an_archived_challenge_again_is_no_news(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.challenge_publish(challenge=archived, by=editor)
+        services.item_publish(item=archived, by=editor)
 
     assert not Notification.objects.exists()
     assert mail.outbox == []
@@ -114,7 +114,7 @@ def test_a_published_initiative_is_mailed_without_an_in_app_notification(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.initiative_publish(initiative=initiative, by=editor)
+        services.item_publish(item=initiative, by=editor)
 
     (message,) = mail.outbox
     assert initiative.get_absolute_url() in message.body
@@ -124,7 +124,7 @@ def test_a_published_initiative_is_mailed_without_an_in_app_notification(
 def test_the_owner_finds_the_decision_among_the_unread_on_my_page(
     client: Client, editor: User, author: User, submitted: Challenge
 ) -> None:
-    services.challenge_publish(challenge=submitted, by=editor)
+    services.item_publish(item=submitted, by=editor)
     client.force_login(author)
 
     page = client.get("/mijn/").text
@@ -234,7 +234,7 @@ def test_someone_else_cannot_read_the_concept_or_its_review_time(
 def test_a_sent_back_concept_shows_what_the_editors_said(
     client: Client, editor: User, author: User, submitted: Challenge
 ) -> None:
-    services.challenge_reject(challenge=submitted, by=editor, reason="Noem de doelgroep.")
+    services.item_reject(item=submitted, by=editor, reason="Noem de doelgroep.")
     client.force_login(author)
 
     page = client.get(submitted.get_absolute_url())
@@ -247,7 +247,7 @@ def test_a_sent_back_concept_shows_what_the_editors_said(
 def test_the_notification_names_the_challenge(
     client: Client, editor: User, author: User, submitted: Challenge
 ) -> None:
-    services.challenge_publish(challenge=submitted, by=editor)
+    services.item_publish(item=submitted, by=editor)
     client.force_login(author)
 
     page = client.get("/meldingen/").text

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def forwarded(facilitator, django_capture_on_commit_callbacks):
+def forwarded(facilitator, run_tasks, django_capture_on_commit_callbacks):
     requesting = OrganisationFactory(name="Gemeente Tilburg", kind="municipality")
     receiving = OrganisationFactory(name="Woonstichting <Hart>", kind="housing_corporation")
     requester = MembershipFactory(organisation=requesting, role=MembershipRole.ADMIN).user

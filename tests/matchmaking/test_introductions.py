@@ -8,9 +8,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from initiatives.models import Story
-from matchmaking import services
+from matchmaking import queries, services
 from matchmaking.models import EventKind, Introduction, IntroductionState, Notification, Outcome
 from members.models import MembershipRole
 from tests.initiatives.factories import ChallengeFactory, InitiativeFactory
@@ -82,6 +83,23 @@ def test_the_whole_journey_records_a_timeline_and_sends_emails(
     # Nothing before acceptance carries an address of the other side.
     assert parties["requester"].email not in mail.outbox[1].body
     assert parties["receiving_admin"].email not in mail.outbox[2].body
+
+
+def test_the_timeline_names_the_other_sides_people_only_after_acceptance(parties, facilitator):
+    introduction = _request(parties)
+    services.introduction_forward(introduction=introduction, by=facilitator)
+    asker, answerer = parties["requester"].display_name, parties["receiving_admin"].display_name
+    a_facilitator = gettext("a facilitator")
+
+    def actors(side):
+        return [entry.actor for entry in queries.introduction_timeline(introduction, side).entries]
+
+    assert actors("receiving") == [parties["requesting"].name, a_facilitator]
+    assert actors("requesting") == actors(None) == [asker, a_facilitator]
+
+    services.introduction_accept(introduction=introduction, by=parties["receiving_admin"])
+
+    assert actors("receiving") == actors("requesting") == [asker, a_facilitator, answerer]
 
 
 def test_the_facilitator_may_decline_with_a_note_only(parties, facilitator):

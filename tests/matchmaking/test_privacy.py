@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -28,19 +27,21 @@ pytestmark = pytest.mark.django_db
 SKIP_PREFIXES = ("admin:", "account_", "mfa_", "django.contrib.sitemaps")
 
 
-def _names(resolver: URLResolver, prefix: str = "") -> list[tuple[str, Any]]:
+def _names(resolver: URLResolver, prefix: str = "", route: str = "") -> list[tuple[str, str]]:
+    """Every named URL with its whole route: an include's own part (``organisaties/<slug>/``)
+    carries arguments its patterns need too."""
     found = []
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            found += _names(pattern, namespace)
+            found += _names(pattern, namespace, route + str(pattern.pattern))
         elif isinstance(pattern, URLPattern) and pattern.name:
-            found.append((prefix + pattern.name, pattern))
+            found.append((prefix + pattern.name, route + str(pattern.pattern)))
     return found
 
 
-def _kwarg_names(pattern: URLPattern) -> list[str]:
-    return re.findall(r"<(?:\w+:)?(\w+)>", str(pattern.pattern))
+def _kwarg_names(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route)
 
 
 @pytest.fixture

@@ -263,7 +263,7 @@ def many_offers(db):
 
 
 @pytest.mark.parametrize(
-    "query", ["", "?soort=funding&thema=wonen&regio=midden-brabant&richting=need", "?page=2"]
+    "query", ["", "?soort=funding&thema=wonen&regio=midden-brabant&richting=need", "?pagina=2"]
 )
 def test_the_offer_list_pins_its_queries(client, many_offers, django_assert_num_queries, query):
     # count for the paginator, the page's rows (organisation and region joined),

@@ -74,8 +74,11 @@ def _sign_up(client: Client, email: str, *, language: str = "nl") -> Any:
     )
 
 
-def test_the_sign_up_email_names_the_site_and_links_to_it_in_dutch(client: Client) -> None:
-    response = _sign_up(client, "nieuw@example.org")
+def test_the_sign_up_email_names_the_site_and_links_to_it_in_dutch(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _sign_up(client, "nieuw@example.org")
 
     assert response.status_code == 302
     message = _only_message()
@@ -88,8 +91,11 @@ def test_the_sign_up_email_names_the_site_and_links_to_it_in_dutch(client: Clien
     assert "Je ontvangt deze e-mail omdat dit adres is ingevuld op Stadsnaald." in text
 
 
-def test_the_sign_up_email_is_english_for_who_signs_up_in_english(client: Client) -> None:
-    _sign_up(client, "new@example.org", language="en")
+def test_the_sign_up_email_is_english_for_who_signs_up_in_english(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, "new@example.org", language="en")
 
     message = _only_message()
     text, _html = _check(message, language="en")
@@ -100,11 +106,12 @@ def test_the_sign_up_email_is_english_for_who_signs_up_in_english(client: Client
 
 
 def test_signing_up_with_a_known_address_tells_its_owner_in_their_language(
-    client: Client,
+    client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     owner = UserFactory(email="bekend@example.org", language="en")
 
-    _sign_up(client, owner.email)  # from a Dutch page
+    with django_capture_on_commit_callbacks(execute=True):
+        _sign_up(client, owner.email)  # from a Dutch page
 
     message = _only_message()
     text, _html = _check(message, language="en")
@@ -113,12 +120,15 @@ def test_signing_up_with_a_known_address_tells_its_owner_in_their_language(
     assert urlsplit(_link(text)).path == "/en/accounts/password/reset/"
 
 
-def test_the_password_reset_email_follows_the_members_language(client: Client) -> None:
+def test_the_password_reset_email_follows_the_members_language(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
     dutch = UserFactory(language="nl")
     english = UserFactory(language="en")
 
     for user in (dutch, english):
-        client.post(reverse("account_reset_password"), {"email": user.email})
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("account_reset_password"), {"email": user.email})
 
     by_address = {message.to[0]: message for message in mail.outbox}
     dutch_text, _html = _check(by_address[dutch.email], language="nl")
@@ -129,8 +139,11 @@ def test_the_password_reset_email_follows_the_members_language(client: Client) -
     assert "/accounts/password/reset/key/" in _link(english_text)
 
 
-def test_a_password_reset_for_an_unknown_address_offers_to_sign_up(client: Client) -> None:
-    client.post(reverse("account_reset_password"), {"email": "onbekend@example.org"})
+def test_a_password_reset_for_an_unknown_address_offers_to_sign_up(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "onbekend@example.org"})
 
     message = _only_message()
     text, _html = _check(message, language="nl")
@@ -139,13 +152,14 @@ def test_a_password_reset_for_an_unknown_address_offers_to_sign_up(client: Clien
 
 
 def test_changing_the_email_address_confirms_the_new_one_and_tells_the_old_one(
-    client: Client, settings: Any
+    client: Client, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
     user = UserFactory(email="oud@example.org", language="en")
     client.force_login(user)
 
-    client.post(reverse("account_email"), {"email": "nieuw@example.org", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"email": "nieuw@example.org", "action_add": ""})
 
     confirmation = _only_message()
     assert confirmation.to == ["nieuw@example.org"]
@@ -154,7 +168,8 @@ def test_changing_the_email_address_confirms_the_new_one_and_tells_the_old_one(
     link = _link(text)
 
     mail.outbox.clear()
-    client.post(urlsplit(link).path)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(link).path)
 
     notice = next(message for message in mail.outbox if message.to == ["oud@example.org"])
     text, _html = _check(notice, language="en")
@@ -163,15 +178,18 @@ def test_changing_the_email_address_confirms_the_new_one_and_tells_the_old_one(
     assert "IP address: 127.0.0.1" in text
 
 
-def test_a_changed_password_is_reported_in_the_sites_words(client: Client, settings: Any) -> None:
+def test_a_changed_password_is_reported_in_the_sites_words(
+    client: Client, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
     user = UserFactory()
     client.force_login(user)
 
-    client.post(
-        reverse("account_change_password"),
-        {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": DEFAULT_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
 
     message = _only_message()
     text, _html = _check(message, language="nl")
@@ -210,14 +228,18 @@ NOTICES = [
 
 @pytest.mark.parametrize(("template", "context", "subject"), NOTICES)
 def test_every_other_allauth_email_uses_the_layout(
-    settings: Any, template: str, context: dict[str, str] | None, subject: str
+    settings: Any,
+    template: str,
+    context: dict[str, str] | None,
+    subject: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
     user = UserFactory(language="nl")
     request = RequestFactory().get("/", HTTP_USER_AGENT="Firefox", HTTP_HOST="127.0.0.1:8000")
     request.user = user
 
-    with request_context(request):
+    with request_context(request), django_capture_on_commit_callbacks(execute=True):
         adapter = get_adapter(request)
         if context is not None and "code" in context:
             adapter.send_mail(template, user.email, context)
@@ -233,13 +255,19 @@ def test_every_other_allauth_email_uses_the_layout(
         assert "twee-factor" not in text.lower()
 
 
-def test_the_two_factor_notice_is_english_for_an_english_member(settings: Any) -> None:
+def test_the_two_factor_notice_is_english_for_an_english_member(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.ACCOUNT_EMAIL_NOTIFICATIONS = True
     user = UserFactory(language="en")
     request = RequestFactory().get("/", HTTP_USER_AGENT="Firefox")
     request.user = user
 
-    with translation.override("nl"), request_context(request):
+    with (
+        translation.override("nl"),
+        request_context(request),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         get_adapter(request).send_notification_mail("mfa/email/totp_deactivated", user)
 
     message = _only_message()

@@ -21,7 +21,7 @@ def test_the_demo_people_show_again_after_the_migration_hid_every_membership(
     demo.seed()
     demo.seed()
 
-    assert Membership.objects.count() == len(demo.PEOPLE)
+    assert Membership.objects.count() == len(demo.CONTENT["people"])
     assert not Membership.objects.filter(is_public=False).exists()
     tilburg = Organisation.objects.get(slug="gemeente-tilburg")
     assert "Marieke van Dongen" in client.get(tilburg.get_absolute_url()).text

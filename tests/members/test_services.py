@@ -23,6 +23,7 @@ from members.models import (
     MembershipRole,
     Organisation,
     OrganisationStatus,
+    Profile,
     User,
 )
 from tests.images import gps_exif, image_bytes, upload
@@ -71,6 +72,19 @@ def test_a_duplicate_kvk_number_is_refused_and_nothing_is_written(member: User) 
     assert Membership.objects.count() == 1
 
 
+def test_two_registrations_at_once_with_one_kvk_number_get_the_forms_message(
+    member: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(member, kvk_number="12345678")
+    # The second registration checked its constraints before the first one was written.
+    monkeypatch.setattr(Organisation, "validate_constraints", lambda self, exclude=None: None)
+
+    with pytest.raises(ValidationError, match="KvK"):
+        register(member, name="Tegelijk", kvk_number="12345678")
+    assert Organisation.objects.count() == 1
+    assert Membership.objects.count() == 1
+
+
 def test_the_database_itself_refuses_a_duplicate_kvk_number() -> None:
     OrganisationFactory(kvk_number="87654321")
 
@@ -83,6 +97,54 @@ def test_two_organisations_without_kvk_number_are_fine(member: User) -> None:
     register(member, name="Buurtkracht Zuid")
 
     assert Organisation.objects.filter(kvk_number="").count() == 2
+
+
+def test_an_edit_writes_only_what_the_admin_changed(
+    organisation: Organisation, org_owner: User
+) -> None:
+    stale = Organisation.objects.get(pk=organisation.pk)
+    was_open = stale.open_to_cooperation
+    Organisation.objects.filter(pk=organisation.pk).update(description="Door een collega")
+
+    services.organisation_update(
+        organisation=stale,
+        by=org_owner,
+        name=stale.name,
+        kind=stale.kind,
+        kvk_number=stale.kvk_number,
+        website=stale.website,
+        description=stale.description,
+        region=stale.region,
+        themes=[],
+        open_to_cooperation=not was_open,
+    )
+
+    organisation.refresh_from_db()
+    assert organisation.description == "Door een collega"
+    assert organisation.open_to_cooperation is not was_open
+
+
+def test_a_profile_edit_writes_only_what_the_member_changed(member: User) -> None:
+    profile = services.profile_for(member)
+    Profile.objects.filter(pk=profile.pk).update(bio="In een ander tabblad")
+
+    services.profile_update(
+        user=member,
+        display_name="Mila",
+        language=member.language,
+        bio=profile.bio,
+        region=None,
+        themes=[],
+        visibility={"is_public": True},
+    )
+
+    profile.refresh_from_db()
+    member.refresh_from_db()
+    assert (profile.bio, profile.is_public, member.display_name) == (
+        "In een ander tabblad",
+        True,
+        "Mila",
+    )
 
 
 def test_same_names_get_distinct_slugs(member: User) -> None:

@@ -135,10 +135,10 @@ def test_the_directory_filters_by_kind_region_theme_and_verification(client: Cli
     response = client.get(
         reverse("members:organisation_list"),
         {
-            "kind": "energy_company",
-            "region": "midden-brabant",
-            "theme": "energietransitie",
-            "verified": "1",
+            "soort": "energy_company",
+            "regio": "midden-brabant",
+            "thema": "energietransitie",
+            "geverifieerd": "1",
         },
     )
 

@@ -107,9 +107,9 @@ def test_an_owner_cannot_edit_and_republish_an_item_the_editors_hid(
     assert client.get(hidden.get_absolute_url()).status_code == 404
     # The services hold on their own, whatever calls them.
     with pytest.raises(ValidationError):
-        services.initiative_update(initiative=hidden, by=org_admin, values={"title": "Anders"})
+        services.item_update(item=hidden, by=org_admin, values={"title": "Anders"})
     with pytest.raises(ValidationError):
-        services.initiative_submit(initiative=hidden, by=org_admin)
+        services.item_submit(item=hidden, by=org_admin)
     assert _row(hidden) == before
 
 
@@ -630,7 +630,7 @@ def test_a_suspended_organisations_members_cannot_edit_or_submit_its_content(
     assert not InitiativePartner.objects.exists()
     assert not ImpactFigure.objects.exists()
     with pytest.raises(ValidationError, match="geschorst"):
-        services.initiative_submit(initiative=draft, by=org_admin)
+        services.item_submit(item=draft, by=org_admin)
 
 
 # ---------------------------------------------------------------------------
@@ -644,25 +644,19 @@ def _owner_writes(organisation: Organisation) -> dict[str, tuple[Any, Callable[[
     return {
         "initiative_update": (
             InitiativeFactory(lead=organisation),
-            lambda item, by: services.initiative_update(
-                initiative=item, by=by, values={"title": "Weer open"}
-            ),
+            lambda item, by: services.item_update(item=item, by=by, values={"title": "Weer open"}),
         ),
         "challenge_update": (
             ChallengeFactory(owner=organisation),
-            lambda item, by: services.challenge_update(
-                challenge=item, by=by, values={"title": "Weer open"}
-            ),
+            lambda item, by: services.item_update(item=item, by=by, values={"title": "Weer open"}),
         ),
         "story_update": (
             StoryFactory(initiative=InitiativeFactory(lead=organisation)),
-            lambda item, by: services.story_update(
-                story=item, by=by, values={"title": "Weer open"}
-            ),
+            lambda item, by: services.item_update(item=item, by=by, values={"title": "Weer open"}),
         ),
         "initiative_submit": (
             InitiativeFactory(lead=organisation, **draft),
-            lambda item, by: services.initiative_submit(initiative=item, by=by),
+            lambda item, by: services.item_submit(item=item, by=by),
         ),
     }
 

@@ -13,7 +13,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
@@ -46,21 +45,6 @@ from tests.members.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def send_queued_mail(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run the real task worker over the queued emails (as tests/matchmaking does)."""
-    from django_tasks_db.management.commands import db_worker
-
-    # The worker closes stale connections between tasks; inside a test that would drop the
-    # test's own connection.
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-    def run() -> None:
-        call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
-    return run
 
 
 def _admin_of(organisation: Organisation, **user: Any) -> User:
@@ -379,7 +363,7 @@ def test_the_request_lock_does_not_block_the_members_other_work():
 
 
 def test_the_new_receiver_of_a_redirect_cannot_learn_who_was_asked_first(
-    client, parties, facilitator, send_queued_mail, django_capture_on_commit_callbacks
+    client, parties, facilitator, run_tasks, django_capture_on_commit_callbacks
 ):
     # About the first organisation's own offer: that would name it too.
     offer = OfferNeedFactory(organisation=parties["receiving"], title="Leegstand Eerstgevraagd")
@@ -392,7 +376,7 @@ def test_the_new_receiver_of_a_redirect_cannot_learn_who_was_asked_first(
         )
     assert response.status_code == 302
     mail.outbox.clear()  # what the facilitators were told when the request came in
-    send_queued_mail()
+    run_tasks()
     first = parties["receiving"]
     secrets = (
         first.name,
@@ -812,6 +796,31 @@ def test_an_organisation_cannot_reopen_or_edit_an_offer_the_editors_hid(
 # ---------------------------------------------------------------------------
 
 
+def _assert_no_introduction_about(client, parties, facilitator, subject, *, key: str) -> None:
+    """Neither the request form (``?<key>=<slug>``, a 404) nor a request or a facilitator's
+    proposal through the services can make an introduction about ``subject``."""
+    request_url = reverse("matchmaking:introduction_request", args=[parties["receiving"].slug])
+    client.force_login(parties["requester"])
+
+    response = client.post(
+        f"{request_url}?{key}={subject.slug}",
+        {"organisation": parties["requesting"].pk, "message": "Hierover?"},
+    )
+
+    assert response.status_code == 404
+    with pytest.raises(ValidationError):
+        _request(parties, subject=subject)
+    with pytest.raises(ValidationError):
+        services.introduction_propose(
+            facilitator=facilitator,
+            requesting_organisation=parties["requesting"],
+            receiving_organisation=parties["receiving"],
+            message="Jullie passen bij elkaar.",
+            subject=subject,
+        )
+    assert not Introduction.objects.exists()
+
+
 def test_a_suspended_organisations_challenge_or_initiative_cannot_be_the_subject_of_an_introduction(
     client, parties, facilitator
 ):
@@ -819,30 +828,9 @@ def test_a_suspended_organisations_challenge_or_initiative_cannot_be_the_subject
     challenge = ChallengeFactory(owner=owner, title="Geschorst vraagstuk")
     initiative = InitiativeFactory(lead=owner, title="Geschorst initiatief")
     _suspend(owner)
-    request_url = reverse("matchmaking:introduction_request", args=[parties["receiving"].slug])
-    client.force_login(parties["requester"])
 
-    responses = [
-        client.post(
-            f"{request_url}?{key}={item.slug}",
-            {"organisation": parties["requesting"].pk, "message": "Hierover?"},
-        )
-        for key, item in (("vraagstuk", challenge), ("initiatief", initiative))
-    ]
-
-    assert [response.status_code for response in responses] == [404, 404]
-    for subject in (challenge, initiative):
-        with pytest.raises(ValidationError):
-            _request(parties, subject=subject)
-        with pytest.raises(ValidationError):
-            services.introduction_propose(
-                facilitator=facilitator,
-                requesting_organisation=parties["requesting"],
-                receiving_organisation=parties["receiving"],
-                message="Jullie passen bij elkaar.",
-                subject=subject,
-            )
-    assert not Introduction.objects.exists()
+    _assert_no_introduction_about(client, parties, facilitator, challenge, key="vraagstuk")
+    _assert_no_introduction_about(client, parties, facilitator, initiative, key="initiatief")
 
 
 def test_a_closed_or_hidden_offer_cannot_be_the_subject_of_an_introduction(
@@ -850,26 +838,9 @@ def test_a_closed_or_hidden_offer_cannot_be_the_subject_of_an_introduction(
 ):
     closed = OfferNeedFactory(organisation=parties["receiving"], closed_at=timezone.now())
     hidden = _hidden_by_report(OfferNeedFactory(organisation=parties["receiving"]), editor)
-    request_url = reverse("matchmaking:introduction_request", args=[parties["receiving"].slug])
-    client.force_login(parties["requester"])
 
-    for offer in (closed, hidden):
-        response = client.post(
-            f"{request_url}?aanbod={offer.slug}",
-            {"organisation": parties["requesting"].pk, "message": "Hierover?"},
-        )
-        assert response.status_code == 404
-        with pytest.raises(ValidationError):
-            _request(parties, subject=offer)
-        with pytest.raises(ValidationError):
-            services.introduction_propose(
-                facilitator=facilitator,
-                requesting_organisation=parties["requesting"],
-                receiving_organisation=parties["receiving"],
-                message="Jullie passen bij elkaar.",
-                subject=offer,
-            )
-    assert not Introduction.objects.exists()
+    _assert_no_introduction_about(client, parties, facilitator, closed, key="aanbod")
+    _assert_no_introduction_about(client, parties, facilitator, hidden, key="aanbod")
 
 
 # ---------------------------------------------------------------------------

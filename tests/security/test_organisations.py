@@ -296,13 +296,16 @@ def test_a_code_for_the_old_website_cannot_verify_a_new_one(
 
 # --- 4. a verified organisation's new identity waits for an editor --------------------------
 
-
-@pytest.mark.parametrize("method", ["domain", "editor"])
-@pytest.mark.parametrize(
+# The two parts of an organisation's identity that a verification vouches for.
+IDENTITY_CHANGES = pytest.mark.parametrize(
     "changes",
     [{"name": "Gemeente Breda"}, {"website": "https://www.breda.nl"}],
     ids=["name", "website"],
 )
+
+
+@pytest.mark.parametrize("method", ["domain", "editor"])
+@IDENTITY_CHANGES
 def test_a_verified_organisation_cannot_take_on_a_new_identity_by_itself(
     client: Client,
     organisation: Organisation,
@@ -405,11 +408,7 @@ def _admin_form_data(client: Client, organisation: Organisation, **changes: str)
 
 
 @pytest.mark.parametrize("status", [OrganisationStatus.VERIFIED, OrganisationStatus.SUSPENDED])
-@pytest.mark.parametrize(
-    "changes",
-    [{"name": "Gemeente Breda"}, {"website": "https://www.breda.nl"}],
-    ids=["name", "website"],
-)
+@IDENTITY_CHANGES
 def test_a_verified_organisations_identity_cannot_be_changed_in_the_admin_change_form(
     client: Client,
     organisation: Organisation,

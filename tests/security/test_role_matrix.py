@@ -130,43 +130,43 @@ CASES: dict[str, Case] = {
         ),
         state=_reloaded(OrganisationIdentityChange, "status"),
     ),
-    "initiative_publish": Case(
+    "item_publish": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
-        act=lambda target, by: initiative_services.initiative_publish(initiative=target, by=by),
+        act=lambda target, by: initiative_services.item_publish(item=target, by=by),
         state=_reloaded(Initiative, "publication_status"),
     ),
-    "challenge_publish": Case(
+    "item_publish (challenge)": Case(
         arrange=lambda o: ChallengeFactory(owner=o, publication_status=SUBMITTED),
-        act=lambda target, by: initiative_services.challenge_publish(challenge=target, by=by),
+        act=lambda target, by: initiative_services.item_publish(item=target, by=by),
         state=_reloaded(Challenge, "publication_status"),
     ),
-    "story_publish": Case(
+    "item_publish (story)": Case(
         arrange=lambda o: StoryFactory(
             initiative=InitiativeFactory(lead=o), publication_status=SUBMITTED
         ),
-        act=lambda target, by: initiative_services.story_publish(story=target, by=by),
+        act=lambda target, by: initiative_services.item_publish(item=target, by=by),
         state=_reloaded(Story, "publication_status"),
     ),
-    "initiative_reject": Case(
+    "item_reject": Case(
         arrange=lambda o: InitiativeFactory(lead=o, publication_status=SUBMITTED),
-        act=lambda target, by: initiative_services.initiative_reject(
-            initiative=target, by=by, reason="Nog te vaag."
+        act=lambda target, by: initiative_services.item_reject(
+            item=target, by=by, reason="Nog te vaag."
         ),
         state=_reloaded(Initiative, "publication_status"),
     ),
-    "challenge_reject": Case(
+    "item_reject (challenge)": Case(
         arrange=lambda o: ChallengeFactory(owner=o, publication_status=SUBMITTED),
-        act=lambda target, by: initiative_services.challenge_reject(
-            challenge=target, by=by, reason="Nog te vaag."
+        act=lambda target, by: initiative_services.item_reject(
+            item=target, by=by, reason="Nog te vaag."
         ),
         state=_reloaded(Challenge, "publication_status"),
     ),
-    "story_reject": Case(
+    "item_reject (story)": Case(
         arrange=lambda o: StoryFactory(
             initiative=InitiativeFactory(lead=o), publication_status=SUBMITTED
         ),
-        act=lambda target, by: initiative_services.story_reject(
-            story=target, by=by, reason="Nog te vaag."
+        act=lambda target, by: initiative_services.item_reject(
+            item=target, by=by, reason="Nog te vaag."
         ),
         state=_reloaded(Story, "publication_status"),
     ),
@@ -196,19 +196,20 @@ CASES: dict[str, Case] = {
         act=lambda target, by: matchmaking_services.offer_need_unhide(offer_need=target, by=by),
         state=_reloaded(OfferNeed, "hidden_at"),
     ),
-    "initiative_archive_by_editor": Case(
+    # Archiving another organisation's item: its own admins may archive theirs.
+    "item_archive": Case(
         arrange=lambda o: InitiativeFactory(lead=OrganisationFactory()),
-        act=lambda target, by: initiative_services.initiative_archive(initiative=target, by=by),
+        act=lambda target, by: initiative_services.item_archive(item=target, by=by),
         state=_reloaded(Initiative, "publication_status"),
     ),
-    "challenge_archive_by_editor": Case(
+    "item_archive (challenge)": Case(
         arrange=lambda o: ChallengeFactory(owner=OrganisationFactory()),
-        act=lambda target, by: initiative_services.challenge_archive(challenge=target, by=by),
+        act=lambda target, by: initiative_services.item_archive(item=target, by=by),
         state=_reloaded(Challenge, "publication_status"),
     ),
-    "story_archive_by_editor": Case(
+    "item_archive (story)": Case(
         arrange=lambda o: StoryFactory(initiative=InitiativeFactory(lead=OrganisationFactory())),
-        act=lambda target, by: initiative_services.story_archive(story=target, by=by),
+        act=lambda target, by: initiative_services.item_archive(item=target, by=by),
         state=_reloaded(Story, "publication_status"),
     ),
     "moderation_approve": Case(

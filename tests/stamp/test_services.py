@@ -7,7 +7,8 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from members.models import MembershipRole, Organisation, OrganisationStatus, User
@@ -185,6 +186,23 @@ def test_the_organisation_withdraws_and_may_claim_again_later(
     second = _claim(organisation, org_admin, charter)
     assert second.status == ClaimStatus.ACTIVE
     assert second.code != first.code
+
+
+def test_a_withdrawal_writes_only_the_columns_it_changes(
+    organisation: Organisation, org_admin: User, charter: Charter
+) -> None:
+    claim = _claim(organisation, org_admin, charter)
+
+    with CaptureQueriesContext(connection) as queries:
+        services.stamp_withdraw(claim=claim, by=org_admin)
+
+    updates = [query["sql"] for query in queries if query["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    written = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    # Status, when and why; the deadline was empty already, the statement is not touched.
+    assert '"status"' in written and '"status_changed_at"' in written
+    assert '"confirmation_due_at"' not in written
+    assert '"statement"' not in written
 
 
 def test_a_member_cannot_withdraw(

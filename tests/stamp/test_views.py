@@ -91,8 +91,8 @@ def test_the_wall_filters_by_kind_and_region(client: Client, charter: Charter) -
     )
     ClaimFactory(organisation__name="Buurtkracht", organisation__kind="neighbourhood_initiative")
 
-    by_kind = client.get("/stempel/dragers/", {"kind": OrganisationKind.MUNICIPALITY})
-    by_region = client.get("/stempel/dragers/", {"region": "midden-brabant"})
+    by_kind = client.get("/stempel/dragers/", {"soort": OrganisationKind.MUNICIPALITY})
+    by_region = client.get("/stempel/dragers/", {"regio": "midden-brabant"})
 
     assert [c.organisation.name for c in by_kind.context["page"]] == ["Gemeente Utrecht"]
     assert [c.organisation.name for c in by_region.context["page"]] == ["Buurtkracht"]
@@ -102,7 +102,7 @@ def test_the_wall_paginates(client: Client, charter: Charter) -> None:
     for _ in range(26):
         ClaimFactory()
 
-    second = client.get("/stempel/dragers/", {"page": 2})
+    second = client.get("/stempel/dragers/", {"pagina": 2})
 
     assert len(second.context["page"].object_list) == 2
 
@@ -224,34 +224,33 @@ MANAGE_ROLES = [
 ]
 
 
-@pytest.mark.parametrize(("persona", "expected"), MANAGE_ROLES)
-def test_only_owners_and_admins_open_the_stamp_page(
-    request: pytest.FixtureRequest,
-    persona: str,
-    expected: int,
-    organisation: Organisation,
-    charter: Charter,
-) -> None:
+@pytest.fixture(params=MANAGE_ROLES, ids=[persona for persona, _ in MANAGE_ROLES])
+def persona_client(
+    request: pytest.FixtureRequest, organisation: Organisation, charter: Charter
+) -> tuple[Client, int]:
+    """A client logged in as each persona of ``MANAGE_ROLES`` (the organisation has its
+    owner), and the status code that persona gets on the stamp page."""
+    persona, expected = request.param
     request.getfixturevalue("org_owner")
-    user = request.getfixturevalue(persona)
+    return _client_for(request.getfixturevalue(persona)), expected
 
-    response = _client_for(user).get(f"/stempel/organisatie/{organisation.slug}/")
+
+def test_only_owners_and_admins_open_the_stamp_page(
+    persona_client: tuple[Client, int], organisation: Organisation
+) -> None:
+    client, expected = persona_client
+
+    response = client.get(f"/stempel/organisatie/{organisation.slug}/")
 
     assert response.status_code == expected
 
 
-@pytest.mark.parametrize(("persona", "expected"), MANAGE_ROLES)
 def test_only_owners_and_admins_claim(
-    request: pytest.FixtureRequest,
-    persona: str,
-    expected: int,
-    organisation: Organisation,
-    charter: Charter,
+    persona_client: tuple[Client, int], organisation: Organisation
 ) -> None:
-    request.getfixturevalue("org_owner")
-    user = request.getfixturevalue(persona)
+    client, expected = persona_client
 
-    response = _client_for(user).post(
+    response = client.post(
         f"/stempel/organisatie/{organisation.slug}/dragen/",
         {"charter_version": 1, "agree": "on", "statement": "Wij doen mee."},
     )
@@ -265,19 +264,13 @@ def test_only_owners_and_admins_claim(
         assert not claimed
 
 
-@pytest.mark.parametrize(("persona", "expected"), MANAGE_ROLES)
 def test_only_owners_and_admins_withdraw(
-    request: pytest.FixtureRequest,
-    persona: str,
-    expected: int,
-    organisation: Organisation,
-    charter: Charter,
+    persona_client: tuple[Client, int], organisation: Organisation
 ) -> None:
-    request.getfixturevalue("org_owner")
+    client, expected = persona_client
     claim = ClaimFactory(organisation=organisation)
-    user = request.getfixturevalue(persona)
 
-    response = _client_for(user).post(f"/stempel/organisatie/{organisation.slug}/terugtrekken/")
+    response = client.post(f"/stempel/organisatie/{organisation.slug}/terugtrekken/")
 
     claim.refresh_from_db()
     if expected == 200:

@@ -5,6 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    """Name the themes' reverse relations (``Theme.themed_challenges``,
+    ``Theme.themed_initiatives``), which 0002 left out ("+"). State only: no SQL changes.
+
+    Named ``0004_initial`` until the name said what it does; ``replaces`` keeps databases
+    that applied it under the old name from running it again.
+    """
+
+    replaces = [("initiatives", "0004_initial")]
+
     dependencies = [
         ("core", "0003_audit_entry"),
         ("initiatives", "0003_organisation_search_indexes"),
