@@ -53,9 +53,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from core.models import Region, Theme  # noqa: E402
+from initiatives import search  # noqa: E402
 from initiatives.models import (  # noqa: E402
     Challenge,
     Initiative,
@@ -66,6 +68,8 @@ from initiatives.models import (  # noqa: E402
 )
 from initiatives.services import words_of  # noqa: E402
 from members.models import Organisation, OrganisationKind  # noqa: E402
+from members.roles import LISTED_STATUSES  # noqa: E402
+from tests.initiatives.test_search_ranking import EXHAUSTIVE_TEMPLATE  # noqa: E402
 
 WORDS = [
     "buurt",
@@ -324,7 +328,10 @@ def main() -> None:
     )
     if args.only != "search":
         measure_pages(client, rng, n, total)
-    measure_search(client, rng, n, total)
+    # Without the anonymous page cache (core.page_cache): the rows time the search itself.
+    middleware = [name for name in settings.MIDDLEWARE if not name.endswith("PageCacheMiddleware")]
+    with override_settings(MIDDLEWARE=middleware):
+        measure_search(rng, n, total)
 
 
 def measure_pages(client: Client, rng: random.Random, n: int, total: int) -> None:
@@ -350,7 +357,34 @@ def measure_pages(client: Client, rng: random.Random, n: int, total: int) -> Non
     measure(client, "initiative detail", [f"/initiatieven/{slug}/" for slug in slugs])
 
 
-def measure_search(client: Client, rng: random.Random, n: int, total: int) -> None:
+def check_top_twenty(queries: list[str]) -> None:
+    """How many of the true top 20 (exhaustive ts_rank over all matches) search() returns,
+    in the same order; a mismatch is printed, not fatal, so the timings still run."""
+    exact = 0
+    for text in queries:
+        words = text.split()
+        query_sql, params = search.build_query(words, {})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                EXHAUSTIVE_TEMPLATE.format(q=query_sql),
+                {**params, "listed": list(LISTED_STATUSES), "limit": 20, "offset": 0},
+            )
+            truth = [
+                reverse(search.DETAIL_URLS[kind], kwargs={"slug": slug})
+                for kind, slug in cursor.fetchall()
+            ]
+        got = [hit.url for hit in search.search(text).hits]
+        found = len(set(got) & set(truth))
+        same = got == truth
+        exact += same
+        print(f"  top 20 for {text!r:<26} {found:2d} of {len(truth)} found, same order: {same}")
+    print(f"top-20 exactness: {exact} of {len(queries)} queries exact")
+
+
+def measure_search(rng: random.Random, n: int, total: int) -> None:
+    client = Client()
+    pick = random.Random(11)  # its own generator: the timed URLs stay those of earlier runs
+    check_top_twenty([*pick.sample(WORDS, 8), *(" ".join(pick.sample(WORDS, 2)) for _ in range(2))])
     measure(client, "search, common word", [f"/zoeken/?q={rng.choice(WORDS)}" for _ in range(n)])
     measure(
         client,

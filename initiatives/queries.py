@@ -383,16 +383,24 @@ def region_overview(region: Region, limit: int = 6) -> dict[str, list[Any]]:
 
 
 def organisation_activity(organisation: Organisation, limit: int = 12) -> dict[str, list[Any]]:
-    """Public initiatives it leads or is a confirmed partner of, and its public challenges."""
+    """Public initiatives it leads or is a confirmed partner of, and its public challenges.
+
+    The initiatives are the newest ``limit`` of two look-ups, each bounded by the
+    organisation's own rows: the newest it leads (index ``initiative_pub_lead``) and the
+    newest it partners in (its partnership rows), as one ``UNION``. One ``lead = … OR pk IN
+    (…)`` would walk the site-wide newest-first index until it found ``limit`` of them: all of
+    it for an organisation with few initiatives.
+    """
+    newest = ("-published_at", "-slug")
+    published = Initiative.objects.published().only(
+        "title", "slug", "tagline", "stage", "lead_id", "published_at"
+    )
     partner_of = InitiativePartner.objects.filter(
         organisation=organisation, confirmed_at__isnull=False
     ).values("initiative_id")
-    initiatives = (
-        Initiative.objects.published()
-        .filter(Q(lead=organisation) | Q(pk__in=partner_of))
-        .only("title", "slug", "tagline", "stage", "lead_id")
-        .order_by("-published_at", "-slug")[:limit]
-    )
+    led = published.filter(lead=organisation).order_by(*newest)[:limit]
+    partnered = published.filter(pk__in=partner_of).order_by(*newest)[:limit]
+    initiatives = led.union(partnered).order_by(*newest)[:limit]
     challenges = (
         Challenge.objects.published()
         .filter(owner=organisation)

@@ -35,10 +35,11 @@ PAGE_SIZE = 20
 MAX_PAGES = 10
 MAX_WORDS = 8
 MIN_SIMILARITY = 0.4
-# Ranking reads every candidate's vector, so a word that occurs in half of 100,000 texts
-# would cost hundreds of milliseconds. Each kind ranks at most this many matches: below it
-# ranking is exact; above it the best of the first CANDIDATES matches is shown, and a second
-# word narrows the search. This keeps p95 bounded whatever the size (docs/performance.md).
+# A query of several words (or a word with its correction): ranking reads every candidate's
+# vector, so two common words that occur together in half of 100,000 texts would cost
+# hundreds of milliseconds. Each kind ranks at most this many of their matches: below it
+# ranking is exact; above it the best of the first CANDIDATES matches is shown. A one-word
+# query is always ranked exactly, without this cap (``search``, docs/performance.md).
 CANDIDATES = 400
 # A correction depends only on the vocabulary, which changes slowly. A stale entry costs
 # little: the typed word is always searched too, so a correction can only add hits.
@@ -80,21 +81,59 @@ _STORY = Story._meta.db_table
 _ORGANISATION = Organisation._meta.db_table
 
 
-# Each kind's candidates, as (kind, id, rank). ``{q}`` is the query; it is repeated rather
-# than put in a CTE so that the planner sees a constant and can estimate how many rows match:
-# a common word is then read by a short sequential scan that stops at the LIMIT, a rare word
-# through the GIN index. The WHERE clauses are the visibility rules of ``published()`` (a
-# story also needs its initiative published; the owning organisation must be listed, which
-# a join on its primary key checks per candidate) and ``Organisation.objects.listed()``.
-# ``%(listed)s`` is ``members.roles.LISTED_STATUSES``, passed as a parameter.
-def _owned_candidates_sql(kind: str, table: str, owner_column: str) -> str:
-    """The candidates of initiatives or challenges: the same rule, another owner column."""
+# Each kind's matches, as (kind, id, rank). ``{q}`` is the query; it is repeated rather
+# than put in a CTE so that the planner sees a constant and can estimate how many rows match.
+# ``_VISIBLE`` is each kind's visibility rule on ``x`` (the row) and ``o`` (the organisation
+# that must be listed): ``published()`` (a story also needs its initiative published) and
+# ``Organisation.objects.listed()``; ``%(listed)s`` is ``members.roles.LISTED_STATUSES``.
+_FROM = {
+    "initiative": f"{_INITIATIVE} x JOIN {_ORGANISATION} o ON o.id = x.lead_id",
+    "challenge": f"{_CHALLENGE} x JOIN {_ORGANISATION} o ON o.id = x.owner_id",
+    "story": f"""{_STORY} x JOIN {_INITIATIVE} i ON i.id = x.initiative_id
+        JOIN {_ORGANISATION} o ON o.id = i.lead_id""",
+    "organisation": f"{_ORGANISATION} x JOIN {_ORGANISATION} o ON o.id = x.id",
+}
+_LISTED = "o.status = ANY(%(listed)s)"
+_VISIBLE = {
+    "initiative": f"x.publication_status = %(published)s AND {_LISTED}",
+    "challenge": f"x.publication_status = %(published)s AND {_LISTED}",
+    "story": "x.publication_status = %(published)s AND i.publication_status = %(published)s"
+    f" AND {_LISTED}",
+    "organisation": _LISTED,
+}
+
+
+def _capped_sql(kind: str) -> str:
+    """At most CANDIDATES matches of a kind, ranked: for a query of several words."""
     return f"""
         SELECT '{kind}' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
-        FROM {table} x JOIN {_ORGANISATION} o ON o.id = x.{owner_column}
-        WHERE x.publication_status = %(published)s AND o.status = ANY(%(listed)s)
-            AND x.search_vector @@ {{q}}
+        FROM {_FROM[kind]} WHERE {_VISIBLE[kind]} AND x.search_vector @@ {{q}}
         LIMIT %(candidates)s"""
+
+
+def _title_first_sql(kind: str) -> str:
+    """A one-word query's best ``need`` title matches of a kind, from the rank-ordered
+    postings (migration 0010); empty unless the query is one lexeme."""
+    return f"""
+        SELECT '{kind}' AS kind, p.object_id AS id, p.rank
+        FROM initiatives_searchposting p JOIN {_FROM[kind]} ON x.id = p.object_id
+        WHERE p.kind = '{kind}' AND numnode({{q}}) = 1
+            AND p.lexeme = btrim(querytree({{q}}), '''') AND {_VISIBLE[kind]}
+        ORDER BY p.rank DESC, p.object_id LIMIT %(need)s"""
+
+
+def _exact_sql(kind: str) -> str:
+    """The exact best ``need`` matches of a kind for a one-word query: its title matches if
+    there are that many (they outrank every other match, see ``search``), otherwise every
+    match ranked."""
+    enough = f"(SELECT count(*) FROM top_{kind}) >= %(need)s"
+    return f"""
+        SELECT * FROM top_{kind} WHERE {enough}
+        UNION ALL
+        (SELECT '{kind}' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
+        FROM {_FROM[kind]}
+        WHERE NOT {enough} AND {_VISIBLE[kind]} AND x.search_vector @@ {{q}}
+        ORDER BY 3 DESC, 2 LIMIT %(need)s)"""
 
 
 def _owned_page_sql(kind: str, table: str, owner_column: str) -> str:
@@ -107,22 +146,6 @@ def _owned_page_sql(kind: str, table: str, owner_column: str) -> str:
         WHERE p.kind = '{kind}'"""
 
 
-_CANDIDATES_SQL = {
-    "initiative": _owned_candidates_sql("initiative", _INITIATIVE, "lead_id"),
-    "challenge": _owned_candidates_sql("challenge", _CHALLENGE, "owner_id"),
-    "story": f"""
-        SELECT 'story' AS kind, s.id, ts_rank(s.search_vector, {{q}}) AS rank
-        FROM {_STORY} s JOIN {_INITIATIVE} i ON i.id = s.initiative_id
-            JOIN {_ORGANISATION} o ON o.id = i.lead_id
-        WHERE s.publication_status = %(published)s AND i.publication_status = %(published)s
-            AND o.status = ANY(%(listed)s) AND s.search_vector @@ {{q}}
-        LIMIT %(candidates)s""",
-    "organisation": f"""
-        SELECT 'organisation' AS kind, id, ts_rank(search_vector, {{q}}) AS rank
-        FROM {_ORGANISATION}
-        WHERE status = ANY(%(listed)s) AND search_vector @@ {{q}}
-        LIMIT %(candidates)s""",
-}
 # The page's hits with what a result shows: title, slug, a line of context, and the snippet.
 # ts_headline re-parses the whole text, so it runs for the (at most 21) rows of the page only.
 _PAGE_SQL = {
@@ -232,12 +255,17 @@ def snippet_html(text: str) -> SafeString:
     return mark_safe(escaped.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>"))
 
 
-def _statement(kinds: list[str], query_sql: str) -> str:
-    """Rank the candidates of each kind, keep one page, and describe that page's hits."""
-    candidates = " UNION ALL ".join(f"({_CANDIDATES_SQL[kind]})" for kind in kinds)
+def _statement(kinds: list[str], query_sql: str, *, one_word: bool) -> str:
+    """Rank the matches of each kind, keep one page, and describe that page's hits."""
+    tops = ""
+    if one_word:
+        tops = "".join(f"top_{kind} AS MATERIALIZED ({_title_first_sql(kind)}), " for kind in kinds)
+        candidates = " UNION ALL ".join(f"({_exact_sql(kind)})" for kind in kinds)
+    else:
+        candidates = " UNION ALL ".join(f"({_capped_sql(kind)})" for kind in kinds)
     page = " UNION ALL ".join(_PAGE_SQL[kind] for kind in kinds)
     return (
-        f"WITH hits AS ({candidates}),"
+        f"WITH {tops}hits AS ({candidates}),"
         " page AS MATERIALIZED (SELECT kind, id, rank FROM hits"
         " ORDER BY rank DESC, kind, id LIMIT %(limit)s OFFSET %(offset)s)"
         f" {page} ORDER BY 3 DESC, 1, 2"
@@ -245,7 +273,21 @@ def _statement(kinds: list[str], query_sql: str) -> str:
 
 
 def search(text: str, *, kind: str = "", page: int = 1) -> Results:
-    """Ranked hits for ``text``; ``kind`` is one of KINDS' keys or empty for everything."""
+    """Ranked hits for ``text``; ``kind`` is one of KINDS' keys or empty for everything.
+
+    A one-word query (one lexeme, no correction) gets the exact top results by
+    ``ts_rank(search_vector, query)``, ties by kind and id, whatever the number of matches.
+    Why the title postings (migration 0010) are enough: ``ts_rank`` for one lexeme is
+    ``sum(w_j / j**2) / 1.6449`` over the lexeme's positions j = 1, 2, ... in position order,
+    with the weight ``w_j`` of each (A 1.0, B 0.4, C 0.2), and in our generated vectors every
+    title (name) position comes before every B and C position. So a row with the word in
+    its title ranks at least ``1 / 1.6449 = 0.608``, and a row without it at most
+    ``0.4 * (pi**2 / 6) / 1.6449 < 0.4``. The postings hold each title word's exact rank in an
+    index ordered by rank: if a kind has at least ``need`` visible title matches, its best
+    ``need`` of them are its best ``need`` matches of all; otherwise that kind's matches are
+    all ranked (few title matches: typically a rare word). tests/initiatives/
+    test_search_ranking.py compares the result with an exhaustive ranking.
+    """
     text = " ".join(text.split())[:200]
     words = QUERY_WORD_RE.findall(text.lower())[:MAX_WORDS]
     page = min(max(page, 1), MAX_PAGES)
@@ -256,7 +298,7 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
     kinds = [KINDS[kind][0]] if kind in KINDS else [value[0] for value in KINDS.values()]
     with connection.cursor() as cursor:
         cursor.execute(
-            _statement(kinds, query_sql),
+            _statement(kinds, query_sql, one_word=len(words) == 1 and not corrections),
             {
                 **query_params,
                 "published": PublicationStatus.PUBLISHED.value,
@@ -264,6 +306,7 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
                 "candidates": CANDIDATES,
                 "headline": HEADLINE_OPTIONS,
                 "headline_chars": HEADLINE_CHARS,
+                "need": page * PAGE_SIZE + 1,
                 "limit": PAGE_SIZE + 1,
                 "offset": (page - 1) * PAGE_SIZE,
             },

@@ -138,6 +138,14 @@ class OfferNeed(models.Model):
                 name="offerneed_open_kind",
                 condition=models.Q(closed_at__isnull=True),
             ),
+            # One organisation's open offers (or needs): the themes of a suggestion's
+            # offers and an initiative lead's needs, index-only.
+            models.Index(
+                fields=["organisation", "direction"],
+                include=["kind", "ends_on", "id"],
+                name="offerneed_open_by_org",
+                condition=models.Q(closed_at__isnull=True),
+            ),
             models.Index(fields=["organisation", "-created_at"], name="offerneed_org_recent"),
             models.Index(fields=["-created_at"], include=["organisation"], name="offerneed_recent"),
         ]

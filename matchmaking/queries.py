@@ -283,21 +283,26 @@ def facilitator_dashboard() -> Dashboard:
     )
 
 
-def cooperation_count() -> int:
-    """How many introductions led to cooperation (accepted, with an outcome recorded)."""
+def _led_to_cooperation() -> QuerySet[Introduction, Any]:
+    """Introductions that led to cooperation (accepted, with an outcome recorded)."""
     return (
         Introduction.objects.filter(state=IntroductionState.ACCEPTED, outcomes__isnull=False)
         .values("pk")
         .distinct()
-        .count()
     )
 
 
-def home_figures() -> dict[str, int]:
-    """Figures for the home page (wired in platform_site.views, the composition root)."""
+def cooperation_count() -> int:
+    """How many introductions led to cooperation (accepted, with an outcome recorded)."""
+    return _led_to_cooperation().count()
+
+
+def home_figures() -> dict[str, QuerySet[Any]]:
+    """What the home page counts (``platform_site.home`` counts them, with the other apps'
+    figures, in one cached statement)."""
     return {
-        "introductions_with_outcome": cooperation_count(),
-        "current_offers_and_needs": OfferNeed.objects.current().count(),
+        "introductions_with_outcome": _led_to_cooperation(),
+        "current_offers_and_needs": OfferNeed.objects.current(),
     }
 
 

@@ -499,16 +499,17 @@ LIMIT %(limit)s
 """
 
 INITIATIVES_SQL = """
-WITH lead_needs AS (
-    SELECT x.organisation_id, array_agg(DISTINCT x.kind) AS kinds FROM {offer} x
-    WHERE x.direction = %(need)s AND CURRENT_OFFER GROUP BY x.organisation_id
-),
-candidates AS (
+WITH candidates AS (
     SELECT i.id AS initiative_id, i.title, i.slug, o.name AS owner_name, o.id AS owner_id,
         o.status,
         ARRAY(SELECT t.tag_id FROM {initiative_theme} t
               WHERE t.content_object_id = i.id AND t.tag_id = ANY(%(themes)s)) AS theme_ids,
-        ARRAY(SELECT unnest(COALESCE(ln.kinds, '{{}}')::text[] || ARRAY(
+        ARRAY(SELECT unnest(ARRAY(
+                    -- The lead's current needs: one index look-up per initiative
+                    -- (offerneed_open_by_org), not a grouping of every need.
+                    SELECT x.kind FROM {offer} x
+                    WHERE x.organisation_id = i.lead_id AND x.direction = %(need)s
+                        AND CURRENT_OFFER)::text[] || ARRAY(
                     SELECT unnest(c.resources_needed) FROM {initiative_challenges} ic
                     JOIN {challenge} c ON c.id = ic.challenge_id
                     WHERE ic.initiative_id = i.id AND ic.confirmed_at IS NOT NULL))
@@ -521,7 +522,6 @@ candidates AS (
             AS kind_asked,
         i.updated_at >= %(since)s AS recently_active
     FROM {initiative} i JOIN {org} o ON o.id = i.lead_id
-    LEFT JOIN lead_needs ln ON ln.organisation_id = i.lead_id
     WHERE i.publication_status = %(published)s AND i.stage <> %(completed)s
         AND o.status = ANY(%(listed)s)
         AND i.lead_id <> %(organisation)s

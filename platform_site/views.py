@@ -12,8 +12,7 @@ from django.views.decorators.http import require_safe
 
 from curation import queries as curation_queries
 from initiatives import queries as initiative_queries
-from matchmaking import queries as matchmaking_queries
-from stamp.models import Claim
+from platform_site import home as home_figures
 
 
 @require_safe
@@ -23,8 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "open_challenges": initiative_queries.open_challenges(limit=3),
         "recent_stories": initiative_queries.recent_stories(limit=3),
         "recent_initiatives": initiative_queries.recent_initiatives(limit=6),
-        "carrier_count": Claim.objects.carrying().count(),
-        **curation_queries.regional_figures(),
-        **matchmaking_queries.home_figures(),
+        # Counted at most once a minute and dropped on change: see platform_site/home.py.
+        **home_figures.figures(),
     }
     return render(request, "home.html", context)

@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from core.models import Region, Theme, valid_choices
 from initiatives.models.base import (
+    PUBLISHED,
     ChallengeStatus,
     PublishableQuerySet,
     ResourceKind,
@@ -99,7 +100,18 @@ class Challenge(Showcase):
             *Showcase.Meta.constraints,
             valid_choices("status", ChallengeStatus, "challenge_status_valid"),
         ]
-        indexes = [*Showcase.Meta.indexes, models.Index(fields=["owner", "publication_status"])]
+        indexes = [
+            *Showcase.Meta.indexes,
+            models.Index(fields=["owner", "publication_status"]),
+            # An organisation's page: the newest challenges it owns, however many.
+            models.Index(
+                "owner",
+                models.F("published_at").desc(),
+                models.F("slug").desc(),
+                name="challenge_pub_owner",
+                condition=PUBLISHED,
+            ),
+        ]
 
     def get_stakeholder_kinds_display(self) -> list[str]:
         labels = dict(OrganisationKind.choices)

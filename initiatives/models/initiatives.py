@@ -101,6 +101,14 @@ class Initiative(Showcase):
                 condition=PUBLISHED,
             ),
             models.Index(fields=["lead", "publication_status"]),
+            # An organisation's page: the newest initiatives it leads, however many.
+            models.Index(
+                "lead",
+                models.F("published_at").desc(),
+                models.F("slug").desc(),
+                name="initiative_pub_lead",
+                condition=PUBLISHED,
+            ),
         ]
 
 

@@ -13,7 +13,7 @@ def test_a_visitor_opens_the_home_page_and_switches_to_english(page) -> None:
     assert page.get_by_role("link", name="Inloggen").is_visible()
     assert_no_axe_violations(page)
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
 
     page.wait_for_url(re.compile(r"/en/$"))
     assert page.locator("html").get_attribute("lang") == "en"

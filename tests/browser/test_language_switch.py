@@ -1,7 +1,7 @@
 """The language switch goes both ways on every page: each page that a visitor can open
 (every URL pattern of ``platform_site.urls``, filled with real objects by the junk walk's
 ``world``), each page of a signed-in member, the 404 page and the admin come back as the
-same page in the chosen language, without JavaScript."""
+same page in the chosen language, without JavaScript: the switch is a pair of links."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _pages_with_a_switch(world: World) -> tuple[list[str], list[str]]:  # noqa: 
 
 def _switch(page: Any, language: str) -> None:
     with page.expect_navigation():
-        page.locator(f"form.language-switch button[value={language}]").click()
+        page.locator(f"nav.language-switch a[hreflang={language}]").click()
 
 
 def _switch_both_ways(page: Any, base_url: str, dutch_path: str) -> list[str]:

@@ -52,7 +52,7 @@ def _menu_works(page: Any) -> None:
 
     toggle.click()
     assert nav_link.is_visible()
-    assert page.get_by_role("button", name="English").is_visible()
+    assert page.get_by_role("link", name="English").is_visible()
 
     toggle.click()
     assert not nav_link.is_visible()

@@ -1,5 +1,8 @@
-"""The language switch (``core.views.set_language``): the same page in the other language.
+"""The language switch: the same page in the other language.
 
+Pages show it as plain links (``core/templatetags/language_links.py``, no form, no cookie, so
+anonymous pages stay cacheable); each link is ``core.i18n.translate_path`` of the page's own
+address, as ``core.views.set_language`` (still answering a POST) computes it.
 Dutch lives at the root and English under /en/; the switch must go both ways, keep the
 query string, follow only paths on this site and take only a POST with a CSRF token.
 """
@@ -132,7 +135,7 @@ def test_the_404_page_switches_both_ways(client: Client) -> None:
     response = client.get("/en/bestaat-niet/")
     assert response.status_code == 404
     assert b'<html lang="en">' in response.content
-    assert b'name="next" type="hidden" value="/en/bestaat-niet/"' in response.content
+    assert b'href="/bestaat-niet/" hreflang="nl"' in response.content
     assert _switch(client, "/en/bestaat-niet/", "nl") == "/bestaat-niet/"
     response = client.get("/bestaat-niet/")
     assert b'<html lang="nl">' in response.content

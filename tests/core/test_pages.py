@@ -37,7 +37,7 @@ def test_the_language_switch_sends_the_visitor_to_the_english_page(client: Clien
 def test_every_page_offers_the_language_switch_and_a_skip_link(client: Client) -> None:
     response = client.get("/")
 
-    assert 'name="language" value="en"' in response.text
+    assert 'href="/en/" hreflang="en"' in response.text
     assert 'href="#main"' in response.text
 
 

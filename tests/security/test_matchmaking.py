@@ -466,7 +466,7 @@ def test_a_suspended_organisations_offers_disappear_from_every_public_page(clien
         assert need.title not in body and need.slug not in body
     assert client.get(offer.get_absolute_url()).status_code == 404
     assert client.get(need.get_absolute_url()).status_code == 404
-    assert client.get("/").context["current_offers_and_needs"] == 0
+    assert pages[2].context["current_offers_and_needs"] == 0
 
 
 def test_a_suspended_organisation_is_never_suggested(parties, english):

@@ -89,7 +89,9 @@ def _freeze(organisation: Organisation, status: str, editor: User) -> None:
     if status == OrganisationStatus.SUSPENDED:
         organisation_suspend(organisation=organisation, by=editor, reason="Onderzoek.")
     else:
-        Organisation.objects.filter(pk=organisation.pk).update(status=status)
+        # As the admin does it: a save, which also makes the cached pages stale.
+        organisation.status = status
+        organisation.save(update_fields=["status"])
     organisation.refresh_from_db()
 
 
