@@ -222,6 +222,9 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        # Without a cache that every process shares (see settings) no page is stored or
+        # served; members' pages are still marked private.
+        self.enabled: bool = settings.PAGE_CACHE
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
@@ -237,7 +240,7 @@ class PageCacheMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
         match = request.resolver_match
-        if match is None or match.view_name not in CACHED_PAGES:
+        if not self.enabled or match is None or match.view_name not in CACHED_PAGES:
             return None
         if not _is_anonymous_read(request):
             return None

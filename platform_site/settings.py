@@ -167,6 +167,11 @@ else:
     }
     CACHES = {"default": _local_cache, "ratelimit": _local_cache}
 
+# Serve anonymous read pages from the cache (core.page_cache). Only with a cache that every
+# process shares: with a local-memory cache per gunicorn worker, a write in one worker could
+# not reach another worker's copy, which would show a hidden item for minutes.
+PAGE_CACHE = env_bool("PAGE_CACHE", _redis_url is not None)
+
 # ---------------------------------------------------------------------------
 # Authentication
 # ---------------------------------------------------------------------------

@@ -16,6 +16,9 @@ TEST_ENVIRONMENT = {
     "ADMIN_REQUIRE_MFA": "false",
     # Never contacted: Django's test runner swaps every mailer for the in-memory one.
     "SMTP_URL": "smtp://127.0.0.1:1025",
+    # The page cache is on only where the cache is shared by every process (Redis); a test
+    # process is one process, so its local-memory cache is shared enough.
+    "PAGE_CACHE": "true",
 }
 
 for name, value in TEST_ENVIRONMENT.items():

@@ -193,3 +193,20 @@ def test_publishing_featuring_and_revoking_show_on_the_next_request(editor: Any)
     revoked = Client().get(badge)
     assert revoked[HEADER] == "miss"
     assert "INGETROKKEN" in revoked.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_a_shared_cache_no_page_is_kept(settings: Any, world: World) -> None:  # noqa: F811
+    # With a local-memory cache per gunicorn worker a write could not reach the other
+    # workers' copies: the settings turn the page cache off unless REDIS_URL is set.
+    settings.PAGE_CACHE = False
+    address = _address(world, "home")
+    visitor = Client()
+
+    first = visitor.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        second = visitor.get(address)
+
+    assert first.status_code == second.status_code == 200
+    assert HEADER not in first and HEADER not in second
+    assert len(queries) > 0  # rendered again, not served from a cache
