@@ -21,38 +21,20 @@ import argparse
 import os
 import random
 import re
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import tests.environment  # noqa: F401  (test-like settings: no debug, local hosts)
+from bench.page_timing import load_average, measure, setup
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings")
-if "DATABASE_URL" not in os.environ:
-    sys.exit("Set DATABASE_URL to a database of its own, e.g. .../breinaald_bench")
-
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-# Plain static names: the bench must not depend on a collected, hashed manifest.
-override_settings(
-    STORAGES={
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-).enable()
+# No whole-page cache (core.page_cache): every row times the page itself.
+setup(example_database="breinaald_bench", page_cache=False)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -289,25 +271,6 @@ def typo(rng: random.Random, word: str) -> str:
     return word[:position] + rng.choice("aeiouklmnrst") + word[position + 1 :]
 
 
-def measure(client: Client, label: str, urls: list[str]) -> None:
-    times, counts = [], set()
-    for url in urls[:3]:  # warm caches
-        client.get(url)
-    for url in urls:
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        counts.add(len(queries))
-    times.sort()
-    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    print(
-        f"{label:<28} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   "
-        f"queries {min(counts)}–{max(counts)}   ({len(times)} requests)"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--initiatives", type=int, default=100_000)
@@ -324,14 +287,12 @@ def main() -> None:
     print(
         f"\n{total} initiatives, {Challenge.objects.count()} challenges, "
         f"{Story.objects.count()} stories, {Organisation.objects.count()} organisations; "
-        f"{os.cpu_count()} CPUs"
+        f"{os.cpu_count()} CPUs; load average {load_average()}"
     )
     if args.only != "search":
         measure_pages(client, rng, n, total)
-    # Without the anonymous page cache (core.page_cache): the rows time the search itself.
-    middleware = [name for name in settings.MIDDLEWARE if not name.endswith("PageCacheMiddleware")]
-    with override_settings(MIDDLEWARE=middleware):
-        measure_search(rng, n, total)
+    measure_search(rng, n, total)
+    print(f"load average {load_average()}")
 
 
 def measure_pages(client: Client, rng: random.Random, n: int, total: int) -> None:

@@ -14,12 +14,18 @@ Timed, each over a fixed set of subjects in turn (``--subjects``): ``for_challen
 ``for_initiative``, ``needs_meeting_offers``, ``challenges_for`` and ``initiatives_for``.
 Prints p50 and p95 in ms, and a digest of every list found, so two runs (before and after a
 change) can be compared for the same answers.
+
+``--compare-with FILE`` also loads an older `matchmaking.suggestions` from FILE (for example
+``git show HEAD:matchmaking/suggestions.py > /tmp/old.py``) and times it call by call against
+the current one on the same subjects, under the same load; "same" counts the subjects for which
+both give the same suggestions (organisations, scores, reasons, order).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import platform
 import random
@@ -29,6 +35,7 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -309,6 +316,52 @@ def _time(
     return short
 
 
+def _percentiles(timings: list[float]) -> tuple[float, float]:
+    timings = sorted(timings)
+    return statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
+
+
+def _answer(found: list[suggestions.Suggestion]) -> list[tuple[Any, ...]]:
+    return [(s.kind, s.pk, s.title, s.score, tuple(s.reasons)) for s in found]
+
+
+def _load_old(path: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("suggestions_before", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _compare(
+    name: str,
+    old: Callable[[Any], Any],
+    new: Callable[[Any], Any],
+    subjects: Sequence[Any],
+    runs: int,
+) -> None:
+    """Old and new call by call on the same subject; p50/p95 of each and how many agree."""
+    same = sum(_answer(old(subject)) == _answer(new(subject)) for subject in subjects)
+    before: list[float] = []
+    after: list[float] = []
+    for run in range(runs):
+        subject = subjects[run % len(subjects)]
+        for call, timings in (
+            ((old, before), (new, after)) if run % 2 else ((new, after), (old, before))
+        ):
+            started = time.perf_counter()
+            call(subject)
+            timings.append((time.perf_counter() - started) * 1000)
+    b50, b95 = _percentiles(before)
+    a50, a95 = _percentiles(after)
+    print(
+        f"| {name} | {b50:.1f} | {b95:.1f} | {a50:.1f} | {a95:.1f} |"
+        f" {b50 / a50:.1f}x / {b95 / a95:.1f}x | {same}/{len(subjects)} |",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--organisations", type=int, default=100_000)
@@ -316,6 +369,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--subjects", type=int, default=20, help="subjects per look-up")
     parser.add_argument("--clean-up", action="store_true", help="remove the bench data and stop")
+    parser.add_argument("--compare-with", help="an older suggestions.py to time against")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     if args.clean_up:
@@ -362,6 +416,15 @@ def main() -> None:
     print(f"Load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for name, call, subjects in looks:
         _time(name, call, subjects, args.runs)
+    if args.compare_with:
+        old = _load_old(args.compare_with)
+        print(f"Interleaved with {args.compare_with}, {args.runs} runs each (ms):")
+        print(
+            "| look-up | before p50 | before p95 | after p50 | after p95 | ratio p50 / p95 | same |"
+        )
+        print("|---|---|---|---|---|---|---|")
+        for name, call, subjects in looks:
+            _compare(name, getattr(old, name), call, subjects, args.runs)
     print(f"Load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")

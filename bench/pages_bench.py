@@ -11,43 +11,22 @@ partner of 3 more) and ``bench-pages-big`` (leads 20,000 initiatives, taken over
 seeded organisations so the total stays the same, and a confirmed partner of 50). Then it
 times in-process through django.test.Client: the home page with the figures cached (warm)
 and with them dropped before every request (cold), both organisation pages, and the
-directory ``/organisaties/`` (first page and a deep one). It prints p50/p95 server time,
-the query count per page and the machine's load average.
+directory ``/organisaties/`` (first page, a deep one, two filtered ones). It prints p50/p95
+server time, the query count per page and the machine's load average (bench/page_timing.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import tests.environment  # noqa: F401  (test-like settings: no debug, local hosts)
+from bench.page_timing import load_average, measure, setup
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "platform_site.settings")
-if "DATABASE_URL" not in os.environ:
-    sys.exit("Set DATABASE_URL to a database of its own, e.g. .../br_pages_bench")
-
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
-
-# Plain static names, and no whole-page cache (core.page_cache): the bench times what a
-# page costs to render, which is what a visitor pays whenever the page cache misses.
-override_settings(
-    STORAGES={
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    },
-    MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != "core.page_cache.PageCacheMiddleware"],
-).enable()
+# No whole-page cache (core.page_cache): the bench times what a page costs to render.
+setup(example_database="br_pages_bench", page_cache=False)
 
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -60,6 +39,12 @@ from initiatives.models import Initiative, InitiativePartner  # noqa: E402
 from members.models import Organisation, OrganisationKind  # noqa: E402
 
 SMALL, BIG = "bench-pages-small", "bench-pages-big"
+DIRECTORY_URLS = [
+    "/organisaties/",
+    "/organisaties/?pagina=150",
+    "/organisaties/?soort=municipality&regio=utrecht",
+    "/organisaties/?geverifieerd=1&pagina=40",
+]
 FIGURES_KEY = "home:figures:v1"  # platform_site.home.FIGURES_KEY (absent before the change)
 
 
@@ -114,30 +99,6 @@ def seed() -> None:
     print("added the small and the big organisation")
 
 
-def measure(
-    client: Client, label: str, url: str, n: int, before: Callable[[], None] | None = None
-) -> None:
-    for _ in range(3):  # warm up
-        client.get(url)
-    times, counts = [], set()
-    for _ in range(n):
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        counts.add(len(queries))
-    times.sort()
-    p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-    print(
-        f"{label:<34} p50 {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms   "
-        f"queries {min(counts)}–{max(counts)}   ({n} requests)",
-        flush=True,
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=60)
@@ -162,15 +123,15 @@ def main() -> None:
         f"\n{Initiative.objects.count()} initiatives, {Organisation.objects.count()} "
         f"organisations; small leads {Initiative.objects.filter(lead=small).count()}, "
         f"big leads {Initiative.objects.filter(lead=big).count()}; {os.cpu_count()} CPUs; "
-        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+        f"load average {load_average()}"
     )
-    measure(client, "home, figures cached", "/", n)
-    measure(client, "home, figures dropped each time", "/", n, lambda: cache.delete(FIGURES_KEY))
-    measure(client, "organisation, 5 initiatives", small.get_absolute_url(), n)
-    measure(client, "organisation, 20,000 initiatives", big.get_absolute_url(), n)
-    measure(client, "/organisaties/", "/organisaties/", n)
-    measure(client, "/organisaties/?pagina=150", "/organisaties/?pagina=150", n)
-    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    measure(client, "home, figures cached", ["/"] * n)
+    measure(client, "home, figures dropped each time", ["/"] * n, lambda: cache.delete(FIGURES_KEY))
+    measure(client, "organisation, 5 initiatives", [small.get_absolute_url()] * n)
+    measure(client, "organisation, 20,000 initiatives", [big.get_absolute_url()] * n)
+    for url in DIRECTORY_URLS:
+        measure(client, url, [url] * n)
+    print(f"load average {load_average()}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -122,6 +122,26 @@ def reset_health() -> None:
                 health.down_until, health.down_since, health.failures = 0.0, None, 0
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, which builds a new ``redis.Redis`` object for every call (about
+    0.2 ms of CPU with redis-py 8, half of what a whole trivial request costs): here one per
+    connection pool is built once and reused. A ``redis.Redis`` takes a connection from its
+    pool for each command, so sharing it is safe."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        django_client: Any = self  # its pool helpers are private, so not in the stubs
+        index = django_client._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = django_client._get_connection_pool(write)
+            client = self._clients[index] = django_client._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache for which an unreachable Redis is a miss (see the module)."""
 
@@ -130,6 +150,7 @@ class ResilientRedisCache(RedisCache):
         self._strict = bool(options.pop("STRICT", False))
         self._retry_after = float(options.pop("RETRY_AFTER", RETRY_AFTER_SECONDS))
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
         # The same split as Django's RedisCache, which keeps its list private.
         servers = re.split("[;,]", server) if isinstance(server, str) else server
         self._health = _health_of(servers)

@@ -65,14 +65,18 @@ def dutch_query_parameters(view: Callable[..., HttpResponse]) -> Callable[..., H
 
 
 def paginate[M: Model](
-    request: HttpRequest, items: QuerySet[M], per_page: int
+    request: HttpRequest,
+    items: QuerySet[M],
+    per_page: int,
+    paginator: type[Paginator] = Paginator,
 ) -> tuple[Page[M], str]:
     """The page of ``items`` that ``?pagina=`` asks for, and the query string of the other
     parameters, which ``templates/includes/pagination.html`` puts before ``pagina=``.
 
     A page number that is junk or too high gives the first or the last page, never an error.
+    ``paginator`` is Django's or a subclass (``members.queries.KeysFirstPaginator``).
     """
-    page = Paginator(items, per_page).get_page(request.GET.get("pagina"))
+    page = paginator(items, per_page).get_page(request.GET.get("pagina"))
     querystring = request.GET.copy()
     querystring.pop("pagina", None)
     return page, querystring.urlencode()

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Model, QuerySet, prefetch_related_objects
 
 from curation.models import Feature, Report, ReportKind
+from initiatives import queries as initiative_queries
 from initiatives.models import (
     Challenge,
     Initiative,
@@ -124,27 +125,16 @@ def featured_items(limit: int = 6) -> list[FeaturedItem]:
     features = list(
         Feature.objects.current()
         .select_related("initiative__lead", "initiative__region", "story__initiative__lead")
-        .defer(
-            "initiative__description",
-            "initiative__search_text",
-            "initiative__search_vector",
-            "story__problem",
-            "story__coalition",
-            "story__what_worked",
-            "story__what_did_not",
-            "story__lessons",
-            "story__results",
-            "story__search_text",
-            "story__search_vector",
-            "story__initiative__description",
-            "story__initiative__search_text",
-            "story__initiative__search_vector",
+        # Only what the cards show: every selected column costs compiling and building.
+        .only(
+            *(f"initiative__{name}" for name in initiative_queries.INITIATIVE_CARD_FIELDS),
+            *(f"story__{name}" for name in initiative_queries.STORY_CARD_FIELDS),
         )
         .order_by("position", "-created_at")[:limit]
     )
     initiatives = [feature.initiative for feature in features if feature.initiative is not None]
     if initiatives:
-        prefetch_related_objects(initiatives, "themes")
+        prefetch_related_objects(initiatives, initiative_queries.card_themes())
     items = []
     for feature in features:
         if feature.initiative is not None:

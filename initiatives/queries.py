@@ -44,6 +44,31 @@ SORTS = ("newest", "title")
 # taggit refuses custom prefetch querysets; Theme.Meta.ordering sorts by name.
 THEMES = "themes"
 
+# What a card shows (templates/initiatives/includes/*_card.html) and what seeking reads
+# (title, slug, published_at): Django compiles and builds every selected column of every
+# row, so a card query selects only these.
+INITIATIVE_CARD_FIELDS = (
+    *("title", "slug", "published_at", "tagline", "stage", "cover"),
+    *("lead__name", "lead__slug", "region__name"),
+)
+CHALLENGE_CARD_FIELDS = (
+    *("title", "slug", "published_at", "summary", "status", "deadline", "cover"),
+    *("owner__name", "owner__slug", "region__name"),
+)
+
+STORY_CARD_FIELDS = (
+    *("title", "slug", "summary", "is_celebration", "published_at"),
+    *("initiative__title", "initiative__slug", "initiative__cover", "initiative__cover_alt"),
+    *("initiative__lead__name", "initiative__lead__slug"),
+)
+
+
+def card_themes() -> Prefetch[str, Any, str]:
+    """A card's themes as a plain list, ``theme_list`` (the cards read it through
+    ``|card_themes``). taggit's own prefetch builds, filters and then throws away a
+    queryset for every row (about as dear as a query each); ``to_attr`` skips that."""
+    return Prefetch(THEMES, to_attr="theme_list")
+
 
 @dataclass
 class ListFilters:
@@ -155,8 +180,8 @@ def initiative_cards() -> InitiativeQuerySet:
     return (
         Initiative.objects.published()
         .select_related("lead", "region")
-        .prefetch_related(THEMES)
-        .defer("description", "search_text", "search_vector")
+        .prefetch_related(card_themes())
+        .only(*INITIATIVE_CARD_FIELDS)
     )
 
 
@@ -164,8 +189,8 @@ def challenge_cards() -> ChallengeQuerySet:
     return (
         Challenge.objects.published()
         .select_related("owner", "region")
-        .prefetch_related(THEMES)
-        .defer("description", "search_text", "search_vector")
+        .prefetch_related(card_themes())
+        .only(*CHALLENGE_CARD_FIELDS)
     )
 
 
@@ -173,19 +198,7 @@ def story_cards() -> StoryQuerySet:
     return (
         Story.objects.published()
         .select_related("initiative", "initiative__lead")
-        .only(
-            "title",
-            "slug",
-            "summary",
-            "is_celebration",
-            "published_at",
-            "initiative__title",
-            "initiative__slug",
-            "initiative__cover",
-            "initiative__cover_alt",
-            "initiative__lead__name",
-            "initiative__lead__slug",
-        )
+        .only(*STORY_CARD_FIELDS)
     )
 
 

@@ -122,18 +122,27 @@ def _title_first_sql(kind: str) -> str:
         ORDER BY p.rank DESC, p.object_id LIMIT %(need)s"""
 
 
+def _ranked_sql(kind: str) -> str:
+    """Every match of a kind ranked, the best ``need``: a one-word query's fallback when the
+    kind has fewer title matches (``_exact_sql``)."""
+    return f"""
+        SELECT '{kind}' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
+        FROM {_FROM[kind]} WHERE {_VISIBLE[kind]} AND x.search_vector @@ {{q}}
+        ORDER BY 3 DESC, 2 LIMIT %(need)s"""
+
+
 def _exact_sql(kind: str) -> str:
     """The exact best ``need`` matches of a kind for a one-word query: its title matches if
     there are that many (they outrank every other match, see ``search``), otherwise every
-    match ranked."""
+    match ranked (``ranked_{kind}``). The fallback is a CTE of its own because PostgreSQL
+    computes a CTE only when it is read: under a false one-time filter it never starts. As a
+    plain subquery its parallel plan launched its workers even when the filter was false,
+    about 200 ms at 1,000,000 initiatives on a busy machine (docs/performance.md)."""
     enough = f"(SELECT count(*) FROM top_{kind}) >= %(need)s"
     return f"""
         SELECT * FROM top_{kind} WHERE {enough}
         UNION ALL
-        (SELECT '{kind}' AS kind, x.id, ts_rank(x.search_vector, {{q}}) AS rank
-        FROM {_FROM[kind]}
-        WHERE NOT {enough} AND {_VISIBLE[kind]} AND x.search_vector @@ {{q}}
-        ORDER BY 3 DESC, 2 LIMIT %(need)s)"""
+        SELECT * FROM ranked_{kind} WHERE NOT {enough}"""
 
 
 def _owned_page_sql(kind: str, table: str, owner_column: str) -> str:
@@ -259,7 +268,11 @@ def _statement(kinds: list[str], query_sql: str, *, one_word: bool) -> str:
     """Rank the matches of each kind, keep one page, and describe that page's hits."""
     tops = ""
     if one_word:
-        tops = "".join(f"top_{kind} AS MATERIALIZED ({_title_first_sql(kind)}), " for kind in kinds)
+        tops = "".join(
+            f"top_{kind} AS MATERIALIZED ({_title_first_sql(kind)}), "
+            f"ranked_{kind} AS MATERIALIZED ({_ranked_sql(kind)}), "
+            for kind in kinds
+        )
         candidates = " UNION ALL ".join(f"({_exact_sql(kind)})" for kind in kinds)
     else:
         candidates = " UNION ALL ".join(f"({_capped_sql(kind)})" for kind in kinds)
@@ -297,8 +310,14 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
     query_sql, query_params = build_query(words, corrections)
     kinds = [KINDS[kind][0]] if kind in KINDS else [value[0] for value in KINDS.values()]
     with connection.cursor() as cursor:
+        # One round trip, one implicit transaction: JIT off for this statement only. Its
+        # estimated cost is that of the fallbacks that rank every match, which a common
+        # word never runs; at 1,000,000 initiatives that estimate (300,000) made PostgreSQL
+        # compile the plan with JIT on every search, 240-280 ms for a statement that
+        # runs in 10-20 ms (docs/performance.md).
         cursor.execute(
-            _statement(kinds, query_sql, one_word=len(words) == 1 and not corrections),
+            "SET LOCAL jit = off; "
+            + _statement(kinds, query_sql, one_word=len(words) == 1 and not corrections),
             {
                 **query_params,
                 "published": PublicationStatus.PUBLISHED.value,
@@ -311,6 +330,7 @@ def search(text: str, *, kind: str = "", page: int = 1) -> Results:
                 "offset": (page - 1) * PAGE_SIZE,
             },
         )
+        cursor.nextset()  # the SELECT's rows follow the SET's empty result
         rows = cursor.fetchall()
     has_next = len(rows) > PAGE_SIZE and page < MAX_PAGES
     hits = [

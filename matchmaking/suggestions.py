@@ -1,6 +1,7 @@
 """Explainable suggestions, scored in PostgreSQL.
 
-One SQL statement per list. It returns the *facts* behind each score (shared theme ids,
+One SQL statement per list (organisations: a few rounds over the suggestion profile, see
+`_organisation_rows`). It returns the *facts* behind each score (shared theme ids,
 matching resource kinds, same region, kind asked for, carries the stamp, recently active);
 the score is a plain weighted sum of those facts, and Python turns the same facts into
 reasons in words, in the reader's language. So every number on the page can be explained.
@@ -12,7 +13,8 @@ the last RECENT_DAYS days 1.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -38,6 +40,7 @@ from initiatives.models import (
     ThemedInitiative,
 )
 from matchmaking.models import Direction, Introduction, OfferNeed, ThemedOfferNeed
+from matchmaking.profile import PROFILE_TABLE, keys_by_matches
 from members.models import Organisation, OrganisationKind, OrganisationStatus, ThemedOrganisation
 from members.roles import LISTED_STATUSES
 from stamp.models import Claim, ClaimStatus
@@ -135,53 +138,61 @@ RECENT_SQL = """(EXISTS (
 
 CURRENT_OFFER_SQL = "x.closed_at IS NULL AND (x.ends_on IS NULL OR x.ends_on >= %(today)s)"
 
+# Organisations, scored exactly: those in %(candidates)s (see `_organisation_rows`) whose facts
+# can still reach %(floor)s; the stamp and recent activity (together at most 2) are looked up
+# only for those.
 ORGANISATIONS_SQL = """
-WITH theme_hits AS (
-    SELECT org_id, array_agg(DISTINCT tag_id) AS theme_ids FROM (
-        SELECT t.content_object_id AS org_id, t.tag_id
-        FROM {org_theme} t WHERE t.tag_id = ANY(%(themes)s)
-        UNION ALL
-        -- One primary-key lookup per tagged offer (OFFSET 0 keeps the planner from
-        -- turning this into a scan of every offer).
-        SELECT x.organisation_id, t.tag_id
-        FROM {offer_theme} t CROSS JOIN LATERAL (
-            SELECT x.organisation_id FROM {offer} x
-            WHERE x.id = t.content_object_id AND x.direction = %(direction)s AND CURRENT_OFFER
-            OFFSET 0
-        ) x
-        WHERE t.tag_id = ANY(%(themes)s)
-    ) hits GROUP BY org_id
-),
-resource_hits AS (
-    SELECT x.organisation_id AS org_id, array_agg(DISTINCT x.kind) AS kinds
-    FROM {offer} x
-    WHERE x.direction = %(direction)s AND x.kind = ANY(%(resources)s) AND CURRENT_OFFER
-    GROUP BY x.organisation_id
-),
-candidates AS (
+WITH facts AS MATERIALIZED (
     SELECT o.id, o.name, o.slug, o.kind, o.status,
-        COALESCE(th.theme_ids, '{{}}') AS theme_ids,
-        COALESCE(rh.kinds, '{{}}') AS resource_kinds,
+        -- Current: the last day of an open one has not passed (NULL: open-ended).
+        ARRAY(SELECT u.kind FROM unnest(p.kinds, p.kinds_until) AS u (kind, until)
+              WHERE u.kind = ANY(%(resources)s::text[])
+                  AND (u.until IS NULL OR u.until >= %(today)s)
+              ORDER BY u.kind) AS resource_kinds,
+        ARRAY(SELECT u.tag_id FROM unnest(p.themes, p.themes_until) AS u (tag_id, until)
+              WHERE u.tag_id = ANY(%(themes)s::bigint[])
+                  AND (u.until IS NULL OR u.until >= %(today)s)
+              ORDER BY u.tag_id) AS theme_ids,
         COALESCE(o.region_id = %(region)s, false) AS same_region,
         (o.kind = ANY(%(kinds)s)) AS kind_asked
-    FROM {org} o
-    LEFT JOIN theme_hits th ON th.org_id = o.id
-    LEFT JOIN resource_hits rh ON rh.org_id = o.id
+    FROM unnest(%(candidates)s::bigint[]) AS c (organisation_id)
+    JOIN {profile} p ON p.organisation_id = c.organisation_id AND p.direction = %(direction)s
+    JOIN {org} o ON o.id = c.organisation_id
     WHERE o.status = ANY(%(listed)s) AND o.open_to_cooperation
         AND NOT (o.id = ANY(%(exclude)s))
-        AND (cardinality(%(only)s::int[]) = 0 OR o.id = ANY(%(only)s))
-        AND (th.org_id IS NOT NULL OR rh.org_id IS NOT NULL
-             OR COALESCE(o.region_id = %(region)s, false) OR o.kind = ANY(%(kinds)s))
-        AND (NOT %(require_resource)s OR rh.org_id IS NOT NULL)
 ),
-facts AS MATERIALIZED (
-    SELECT o.*, ORGANISATION_STAMP AS carries_stamp, RECENT AS recently_active FROM candidates o
+hopeful AS MATERIALIZED (
+    SELECT f.* FROM facts f
+    WHERE (cardinality(theme_ids) > 0 OR cardinality(resource_kinds) > 0
+           OR same_region OR kind_asked)
+        AND (NOT %(require_resource)s OR cardinality(resource_kinds) > 0)
+        AND 3 * cardinality(resource_kinds) + 3 * kind_asked::int
+            + 2 * LEAST(cardinality(theme_ids), 3) + 2 * same_region::int + 2 >= %(floor)s
+),
+scored AS MATERIALIZED (
+    SELECT o.*, ORGANISATION_STAMP AS carries_stamp, RECENT AS recently_active FROM hopeful o
 )
 SELECT id, name, slug, kind, theme_ids, resource_kinds, same_region, kind_asked,
     carries_stamp, recently_active, (SCORE) AS score
-FROM facts
+FROM scored
 ORDER BY score DESC, name, id
 LIMIT %(limit)s
+"""
+
+# The organisations of one tier (their profile's kinds hold MATCHES asked resources) whose
+# bound, plus 2 for the stamp and recent activity, reaches the floor; read from the index
+# alone. The bound: resources, the kind asked for, the same region and shared themes (at most
+# 3 count; THEMES adds them up), from kinds and themes that may include ones past their day.
+TIER_BOUND_SQL = """(3 * MATCHES + 3 * (p.kind = ANY(%(kinds)s))::int
+    + 2 * COALESCE(p.region_id = %(region)s, false)::int + 2 * LEAST(3, THEMES))"""
+TIER_SQL = """
+    SELECT p.organisation_id, MATCHES AS matches, BOUND AS bound,
+        (p.soonest_until IS NULL OR p.soonest_until >= %(today)s) AS exact
+    FROM {profile} p
+    WHERE p.direction = %(direction)s AND p.kinds_key = ANY(%(keys_MATCHES)s) CONDITION
+        AND p.status = ANY(%(listed)s) AND p.open_to_cooperation
+        AND NOT (p.organisation_id = ANY(%(exclude)s))
+        AND BOUND + 2 >= %(floor)s
 """
 
 
@@ -193,13 +204,13 @@ def _sql(template: str) -> str:
         .replace("OWNER_STAMP", STAMP_SQL.format(status="c.status", organisation="c.owner_id"))
         .replace("RECENT", RECENT_SQL)
         .replace("SCORE", SCORE_SQL)
-        .format(**tables)
+        .format(**tables, profile=PROFILE_TABLE)
     )
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _defaults() -> dict[str, Any]:
     now = timezone.now()
-    params = {
+    return {
         "since": now - timedelta(days=RECENT_DAYS),
         "today": timezone.localdate(),
         # Which organisations the public may see: members.roles answers, never a literal here.
@@ -212,15 +223,29 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         "verified": OrganisationStatus.VERIFIED,
         "claim_active": ClaimStatus.ACTIVE,
         "now": now,
-        **params,
     }
+
+
+@contextmanager
+def _statements() -> Iterator[Callable[[str, dict[str, Any]], list[dict[str, Any]]]]:
+    """Run statements in one transaction, with the same moment (``now``, ``today``) for all."""
+    defaults = _defaults()
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner's cost estimate for 10,000 organisations crosses jit_above_cost, and
-        # compiling the plan takes longer than running it: no JIT for this one statement.
+        # compiling the plan takes longer than running it: no JIT for these statements.
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, params)
-        columns = [column.name for column in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+        def run(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+            cursor.execute(sql, {**defaults, **params})
+            columns = [column.name for column in cursor.description]
+            return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+        yield run
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with _statements() as run:
+        return run(sql, params)
 
 
 def _labels(choices: Any, values: Iterable[str]) -> str:
@@ -259,20 +284,163 @@ def _organisation_rows(
     only: Sequence[int] = (),
     limit: int = DEFAULT_LIMIT,
 ) -> list[dict[str, Any]]:
-    return _fetch(
-        _sql(ORGANISATIONS_SQL),
-        {
-            "themes": list(themes),
-            "region": region,
-            "kinds": list(kinds),
-            "resources": list(resources),
-            "exclude": list(exclude),
-            "direction": str(direction),
-            "require_resource": require_resource,
-            "only": list(only),
-            "limit": limit,
-        },
-    )
+    """The best ``limit`` organisations, exactly as if every one were scored.
+
+    Each round takes a floor and reads, from the profile's index alone, the organisations whose
+    bound reaches it (`_tiers`). The ``limit``-th best bound that is exact (no end date passed)
+    is a floor too: at least ``limit`` organisations score that much. Only the organisations
+    that can reach the higher of the two are scored exactly. When the ``limit``-th of those
+    scores at least the round's floor, no organisation left out can beat or tie it: the answer
+    is complete. Otherwise the floor drops to that score (or by 2 when too few were found) and
+    the round runs again.
+    """
+    params: dict[str, Any] = {
+        "themes": list(themes),
+        "region": region,
+        "kinds": list(kinds),
+        "resources": list(resources),
+        "exclude": list(exclude),
+        "direction": str(direction),
+        "require_resource": require_resource,
+        "limit": limit,
+    }
+    if limit <= 0:
+        return []
+    sql = _sql(ORGANISATIONS_SQL)
+    with _statements() as run:
+        if only:
+            return run(sql, {**params, "candidates": list(only), "floor": 0})
+        return _rounds(
+            run,
+            sql,
+            params,
+            themes=themes,
+            kinds=kinds,
+            region=region,
+            resources=resources,
+            require_resource=require_resource,
+            limit=limit,
+        )
+
+
+def _rounds(
+    run: Callable[[str, dict[str, Any]], list[dict[str, Any]]],
+    sql: str,
+    params: dict[str, Any],
+    *,
+    themes: Sequence[int],
+    region: int | None,
+    kinds: Sequence[str],
+    resources: Sequence[str],
+    require_resource: bool,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The rounds of `_organisation_rows`, lowering the floor until the answer is complete."""
+    keys = keys_by_matches(resources)
+    params.update({f"keys_{matches}": found for matches, found in keys.items()})
+    asked_themes = sorted(set(themes))
+    params.update({f"theme_{i}": theme for i, theme in enumerate(asked_themes)})
+    shared = " + ".join(f"(%(theme_{i})s = ANY(p.themes))::int" for i in range(len(asked_themes)))
+    bound = TIER_BOUND_SQL.replace("THEMES", f"(0 {'+ ' if shared else ''}{shared})")
+    themes_max = 2 * min(len(asked_themes), 3)
+    # Start a little below the most any organisation could score here.
+    floor = 3 * max(keys) + 3 * bool(kinds) + 2 * (region is not None) + themes_max - 1
+    settled = False  # whether at least `limit` organisations are known to reach the floor
+    while True:
+        tiers = _tiers(
+            keys,
+            bound=bound,
+            floor=floor,
+            themes_max=themes_max,
+            kinds=bool(kinds),
+            region=region is not None,
+        )
+        found = run(_sql(tiers), {**params, "floor": floor}) if tiers else []
+        if settled:  # every candidate can reach the floor: score them all at once
+            ids = [row["organisation_id"] for row in found]
+            return run(sql, {**params, "candidates": ids, "floor": floor})
+        exact = sorted(
+            (
+                row["bound"]
+                for row in found
+                if row["exact"] and row["bound"] > 0 and (row["matches"] or not require_resource)
+            ),
+            reverse=True,
+        )
+        known = exact[limit - 1] if len(exact) >= limit else 0
+        hopeful = max(floor, known)
+        rows = _best_of(
+            run,
+            sql,
+            params,
+            [row for row in found if row["bound"] + 2 >= hopeful],
+            floor=hopeful,
+            limit=limit,
+        )
+        if (len(rows) == limit and rows[-1]["score"] >= floor) or floor <= 0:
+            return rows
+        settled = len(rows) == limit
+        floor = rows[-1]["score"] if settled else floor - 2
+
+
+def _best_of(
+    run: Callable[[str, dict[str, Any]], list[dict[str, Any]]],
+    sql: str,
+    params: dict[str, Any],
+    found: list[dict[str, Any]],
+    *,
+    floor: int,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """The best ``limit`` of the ``found`` candidates, scored exactly, best bounds first.
+
+    The stamp and recent activity add at most 2 to a bound. Those with the highest bounds are
+    scored first; the rest only when their bound plus 2 could reach the ``limit``-th score.
+    """
+    bounds = sorted((row["bound"] for row in found), reverse=True)
+    cut = bounds[limit - 1] if len(bounds) > limit else -1
+    first = [row["organisation_id"] for row in found if row["bound"] >= cut]
+    rows = run(sql, {**params, "candidates": first, "floor": floor})
+    rest = [row for row in found if row["bound"] < cut]
+    if not rest or (len(rows) == limit and max(r["bound"] for r in rest) + 2 < rows[-1]["score"]):
+        return rows
+    least = max(floor, rows[-1]["score"] if len(rows) == limit else floor)
+    more = [row["organisation_id"] for row in rest if row["bound"] + 2 >= least]
+    return run(sql, {**params, "candidates": first + more, "floor": least})
+
+
+def _tiers(
+    keys: dict[int, list[str]],
+    *,
+    bound: str,
+    floor: int,
+    themes_max: int,
+    kinds: bool,
+    region: bool,
+) -> str:
+    """The candidate statement for a floor: per number of matching resources, the organisations
+    whose kind and region can still bring them to the floor."""
+    parts = []
+    for matches in sorted(keys, reverse=True):
+        short = floor - (3 * matches + themes_max + 2)  # still needed from kind and region
+        if short <= 0:
+            condition = ""
+        elif short <= 2 and kinds and region:
+            condition = "AND (p.kind = ANY(%(kinds)s) OR p.region_id = %(region)s)"
+        elif short <= 2 and (kinds or region):
+            condition = "AND p.kind = ANY(%(kinds)s)" if kinds else "AND p.region_id = %(region)s"
+        elif short <= 3 and kinds:
+            condition = "AND p.kind = ANY(%(kinds)s)"
+        elif short <= 5 and kinds and region:
+            condition = "AND p.kind = ANY(%(kinds)s) AND p.region_id = %(region)s"
+        else:
+            continue
+        parts.append(
+            TIER_SQL.replace("BOUND", bound)
+            .replace("MATCHES", str(matches))
+            .replace("CONDITION", condition)
+        )
+    return " UNION ALL ".join(parts)
 
 
 def _organisation_suggestions(

@@ -12,7 +12,7 @@ from members.roles import ADMIN_ROLES, membership_of
 
 def get_public_organisation(slug: str) -> Organisation:
     """An organisation anyone may see: pending or verified, never suspended or archived."""
-    return get_object_or_404(Organisation.objects.listed(), slug=slug)
+    return get_object_or_404(Organisation.objects.listed().select_related("region"), slug=slug)
 
 
 def get_organisation_for_member(request: HttpRequest, slug: str) -> tuple[Organisation, Membership]:

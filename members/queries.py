@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from allauth.account.models import EmailAddress
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from members.models import (
@@ -13,6 +15,7 @@ from members.models import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    ThemedOrganisation,
     User,
 )
 from members.roles import LISTED_STATUSES
@@ -31,7 +34,12 @@ class DirectoryFilters:
 
 
 def directory_organisations(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    """The public directory: listed organisations, filtered, with what a card shows."""
+    """The public directory: listed organisations, filtered, with what a card shows.
+
+    Ordered by name and id, the order of the partial index ``organisation_listed_name``
+    over the listed organisations (migration members/0010): the paginator counts them with
+    an index-only scan and ``KeysFirstPaginator`` reads a page's keys from it. A theme is a
+    sub-select, not a join, so that no ``DISTINCT`` is needed."""
     organisations = (
         Organisation.objects.listed()
         .select_related("region")
@@ -44,14 +52,39 @@ def directory_organisations(filters: DirectoryFilters) -> QuerySet[Organisation]
     if filters.region:
         organisations = organisations.filter(region__slug=filters.region)
     if filters.theme:
-        organisations = organisations.filter(themes__slug=filters.theme)
+        organisations = organisations.filter(
+            pk__in=ThemedOrganisation.objects.filter(tag__slug=filters.theme).values(
+                "content_object_id"
+            )
+        )
     if filters.verified:
         organisations = organisations.filter(status=OrganisationStatus.VERIFIED)
     if filters.query:
         organisations = organisations.filter(
             Q(name__icontains=filters.query) | Q(description__icontains=filters.query)
         )
-    return organisations.distinct() if filters.theme else organisations
+    return organisations
+
+
+class KeysFirstPaginator(Paginator):
+    """Pages an ordered queryset in one statement that first reads the page's primary keys,
+    then only that page's rows: ``WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m)``.
+
+    With an index that matches the order (and covers the filters), the keys come from an
+    index-only scan of ``m + n`` narrow entries; a plain ``OFFSET`` reads and sorts the full
+    rows of every page before it (65 ms for page 150 of 5,000 organisations, a sort spilling
+    to disk, against 1.4 ms; docs/performance.md). The queryset must have no ``DISTINCT``
+    (the sub-select returns the key alone)."""
+
+    def page(self, number: int | str) -> Page[Any]:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        items = cast("QuerySet[Any]", self.object_list)
+        keys = items.prefetch_related(None).values("pk")[bottom:top]
+        return Page(items.filter(pk__in=keys), number, self)
 
 
 def public_members(organisation: Organisation) -> QuerySet[Membership]:

@@ -59,7 +59,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         query=request.GET.get("q", "").strip()[:100],
     )
     organisations = queries.directory_organisations(filters)
-    page, querystring = paginate(request, organisations, DIRECTORY_PAGE_SIZE)
+    page, querystring = paginate(
+        request, organisations, DIRECTORY_PAGE_SIZE, paginator=queries.KeysFirstPaginator
+    )
     return render(
         request,
         "members/organisation_list.html",

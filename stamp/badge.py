@@ -294,6 +294,9 @@ def render_png(drawing: BadgeDrawing) -> bytes:
             anchor="mm",
         )
     image = image.rotate(TILT_DEGREES, resample=Image.Resampling.BICUBIC)
+    # A palette of 256 colours (alpha kept) looks the same for a stamp in one colour, at a
+    # fifth of the bytes (about 25 KB instead of 130 KB): other sites embed it.
+    image = image.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()

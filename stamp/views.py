@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core import page_cache
 from core.emails import absolute_url
 from core.http import AuthenticatedHttpRequest
 from core.models import Region
@@ -112,6 +114,7 @@ def _claim_by_code(code: str) -> Claim:
 
 # What the verification page can be asked for (``Accept``): the page, or its assertion.
 VERIFY_TYPES = ["text/html", openbadges.CONTENT_TYPE, "application/json"]
+page_cache.choose_by_accept("stamp:verify", VERIFY_TYPES)
 
 
 @require_safe
@@ -171,8 +174,19 @@ def _embeddable(response: HttpResponse, etag: str, max_age: int) -> HttpResponse
     return response
 
 
+def _badge_claim(code: str) -> Claim:
+    """What a badge draws from: the claim's state and its organisation's name and status
+    (not the charters the verification page shows, nor any long text)."""
+    return get_object_or_404(
+        Claim.objects.select_related("organisation").only(
+            "code", "status", "confirmation_due_at", "organisation__name", "organisation__status"
+        ),
+        code=code,
+    )
+
+
 def _badge_response(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    claim = _claim_by_code(code)
+    claim = _badge_claim(code)
     now = timezone.now()
     # The layout is cheap; drawing the PNG is not, so the PNG comes from the cache.
     drawing = badge.layout(claim, verify_url=absolute_url(claim.get_absolute_url()), now=now)
@@ -188,7 +202,10 @@ def _badge_response(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     return _embeddable(response, etag, max_age)
 
 
+@lru_cache(maxsize=256)
 def _svg(drawing: badge.BadgeDrawing) -> str:
+    # The SVG is the drawing's alone (no translation, no request): drawn once per state and
+    # process, like the PNG in the cache; the drawing holds the status, so a change shows.
     return render_to_string(
         "stamp/badge.svg",
         {

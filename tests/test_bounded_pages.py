@@ -23,7 +23,7 @@ from tests.initiatives.factories import (
     PartnerFactory,
     StoryFactory,
 )
-from tests.members.factories import OrganisationFactory
+from tests.members.factories import OrganisationFactory, ThemeFactory
 from tests.stamp.factories import ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,11 +194,11 @@ def test_the_organisation_page_costs_the_same_for_a_small_and_a_large_organisati
     for _ in range(15):
         PartnerFactory(organisation=large)
 
-    # organisation; its region; stamp; initiatives (one UNION); challenges; offers and
-    # needs; themes; public members.
+    # organisation with its region (joined); stamp; initiatives (one UNION); challenges;
+    # offers and needs; themes; public members.
     for organisation in (small, large):
         cache.clear()
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(7):
             response = client.get(organisation.get_absolute_url())
         assert response.status_code == 200
     assert len(response.context["initiatives"]) == 12
@@ -223,3 +223,66 @@ def test_the_directory_costs_the_same_with_many_initiatives(
     with django_assert_num_queries(5):
         response = client.get(reverse("members:organisation_list"))
     assert response.status_code == 200
+
+
+def _directory_page(client: Client, **query: str) -> Any:
+    cache.clear()  # the whole-page cache (core.page_cache) must not answer instead
+    response = client.get(reverse("members:organisation_list"), query)
+    assert response.status_code == 200
+    return response.context["page"]
+
+
+def _directory(client: Client, **query: str) -> list[Organisation]:
+    return list(_directory_page(client, **query).object_list)
+
+
+def test_every_directory_page_holds_what_plain_offset_paging_gives(client: Client) -> None:
+    # KeysFirstPaginator reads a page's keys first: the pages must be those of
+    # ORDER BY name, id LIMIT 24 OFFSET n, ties on the name broken by the id, the last page
+    # short, an unlisted organisation nowhere.
+    theme, other = ThemeFactory(), ThemeFactory()
+    for number in range(53):
+        organisation = OrganisationFactory(
+            name=f"Organisatie {number % 20:02d}",  # 20 names, most of them twice or thrice
+            kind="municipality" if number % 3 else "corporate",
+            status=OrganisationStatus.PENDING if number % 4 == 0 else OrganisationStatus.VERIFIED,
+        )
+        organisation.themes.add(other)
+        if number % 2:
+            organisation.themes.add(theme)
+    OrganisationFactory(name="Organisatie 00", status=OrganisationStatus.SUSPENDED)
+    listed = Organisation.objects.listed().order_by("name", "pk")
+
+    def pages(**query: str) -> list[Organisation]:
+        shown: list[Organisation] = []
+        number = 1
+        while True:
+            page = _directory_page(client, **query, pagina=str(number))
+            shown += page.object_list
+            if not page.has_next():
+                return shown
+            number += 1
+
+    everything = pages()
+    assert [o.pk for o in everything] == [o.pk for o in listed]
+    assert len(_directory(client, pagina="3")) == 53 - 48
+    assert _directory(client, pagina="99") == everything[48:]  # too high: the last page
+    assert pages(soort="corporate", geverifieerd="1") == list(
+        listed.filter(kind="corporate", status=OrganisationStatus.VERIFIED)
+    )
+    # two themes on one organisation: still listed once
+    assert pages(thema=other.slug) == list(listed)
+    assert pages(thema=theme.slug) == list(listed.filter(themes=theme))
+    assert _directory(client, thema="geen-thema") == []
+
+
+def test_a_deep_directory_page_costs_what_the_first_one_costs(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    for _ in range(60):
+        OrganisationFactory()
+
+    for number in ("1", "3"):
+        # paginator count, the page (+region), themes prefetch, regions and themes
+        with django_assert_num_queries(5):
+            assert len(_directory(client, pagina=number)) in (24, 12)

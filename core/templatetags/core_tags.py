@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -23,10 +24,30 @@ def waiting_since_filter(value: datetime | None) -> str:
     return waiting_since(value)
 
 
+# Rendered Markdown by its text: the same description is shown again and again, and parsing
+# plus sanitising it costs more than the rest of a detail page's template. The key is the
+# text itself (the output depends on nothing else), so an edit is a new entry at once;
+# bounded, per process.
+MARKDOWN_CACHE_SIZE = 512
+
+
+@lru_cache(maxsize=MARKDOWN_CACHE_SIZE)
+def _rendered_markdown(text: str) -> SafeString:
+    return render_markdown(text)
+
+
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
     """``{{ organisation.description|markdown }}``: sanitised HTML."""
-    return render_markdown(text)
+    return _rendered_markdown(str(text) if text else "")
+
+
+@register.filter(name="card_themes")
+def card_themes_filter(item: Any) -> list[Any]:
+    """``{% for theme in initiative|card_themes %}``: the themes a list query fetched as a
+    plain list (``theme_list``, see ``initiatives.queries.card_themes``), else the item's own."""
+    themes = getattr(item, "theme_list", None)
+    return list(item.themes.all()) if themes is None else themes
 
 
 @register.filter(name="datetime_attr")

@@ -3,15 +3,20 @@ served again without the view, made stale by every content write, never for a me
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from core.page_cache import CACHED_PAGES, HEADER
 from initiatives.models import Initiative
+from tests.initiatives.factories import InitiativeFactory
+from tests.members.factories import RegionFactory, ThemeFactory, UserFactory
 from tests.security.test_junk_urls import (
     ROUTES,
     World,
@@ -91,18 +96,156 @@ def test_a_content_write_makes_the_next_page_fresh(world: World) -> None:  # noq
     assert "Een nieuwe titel voor de proef" in fresh.content.decode()
 
 
-def test_a_member_never_gets_a_cached_page(world: World) -> None:  # noqa: F811
+def test_renaming_a_region_or_a_theme_makes_the_next_page_fresh(client: Client) -> None:
+    region = RegionFactory(name="Oude Regionaam")
+    theme = ThemeFactory(name="Oude themanaam")
+    InitiativeFactory(region=region, themes=[theme])
+    client.get("/initiatieven/")
+    assert client.get("/initiatieven/")[HEADER] == "hit"
+    region.name = "Nieuwe Regionaam"
+    region.save()
+    assert "Nieuwe Regionaam" in client.get("/initiatieven/").content.decode()
+    assert client.get("/initiatieven/")[HEADER] == "hit"
+    theme.name = "Nieuwe themanaam"
+    theme.save()
+    assert "Nieuwe themanaam" in client.get("/initiatieven/").content.decode()
+
+
+def test_a_member_gets_only_their_own_cached_pages(world: World) -> None:  # noqa: F811
     Client().get("/initiatieven/proef/")  # cached for visitors
     member = Client()
     member.force_login(world.member)
-    response = member.get("/initiatieven/proef/")
-    assert HEADER not in response
-    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
-    # ... and what the member saw is never served to a visitor.
+    # The first page a new session sees sets its CSRF cookie: rendered, not stored.
+    assert HEADER not in member.get("/initiatieven/proef/")
+    first = member.get("/initiatieven/proef/")
+    assert first[HEADER] == "miss"  # not the visitors' copy
+    assert "private" in first["Cache-Control"] and "no-cache" in first["Cache-Control"]
+    assert "public" not in first["Cache-Control"]
+    with CaptureQueriesContext(connection) as queries:
+        second = member.get("/initiatieven/proef/")
+    assert second[HEADER] == "hit"
+    assert len(queries) == 0  # page and session in one cache round trip
+    assert second.content == first.content
+    assert "private" in second["Cache-Control"]
+    # ... what the member saw is never served to a visitor or to another member ...
     member.get("/initiatieven/")
+    assert member.get("/initiatieven/")[HEADER] == "hit"
     visitor = Client().get("/initiatieven/")
     assert visitor[HEADER] == "miss"
-    assert "Mila Lid" not in visitor.content.decode()
+    assert "csrfmiddlewaretoken" not in visitor.content.decode()
+    other = Client()
+    other.force_login(UserFactory())
+    other.get("/initiatieven/")
+    theirs = other.get("/initiatieven/")
+    assert theirs[HEADER] == "miss"
+    # Each page carries the CSRF token of its own reader.
+    for client, response in ((member, first), (other, theirs)):
+        assert _token_secret(response) == client.cookies[settings.CSRF_COOKIE_NAME].value
+    # ... and a session that has ended gets nothing from it.
+    cookie = member.cookies[settings.SESSION_COOKIE_NAME].value
+    member.logout()
+    stale = Client()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    after = stale.get("/initiatieven/")
+    assert HEADER not in after and "Mila Lid" not in after.content.decode()
+
+
+def _token_secret(response: Any) -> str:
+    from django.middleware.csrf import _unmask_cipher_token
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    assert token is not None
+    return _unmask_cipher_token(token.group(1))
+
+
+def test_the_csrf_token_in_a_members_cached_page_is_still_accepted(world: World) -> None:  # noqa: F811
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(world.member)
+    member.get("/initiatieven/")
+    member.get("/initiatieven/")
+    cached = member.get("/initiatieven/")
+    assert cached[HEADER] == "hit"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', cached.content.decode())
+    assert token is not None
+    logout = member.post(reverse("account_logout"), {"csrfmiddlewaretoken": token.group(1)})
+    assert logout.status_code == 302
+
+
+def test_a_new_notification_shows_on_a_members_next_page(world: World) -> None:  # noqa: F811
+    from matchmaking.models import Notification, NotificationKind
+
+    member = Client()
+    member.force_login(world.member)
+    member.get("/initiatieven/")
+    member.get("/initiatieven/")
+    assert member.get("/initiatieven/")[HEADER] == "hit"
+    unread = Notification.objects.unread().filter(recipient=world.member).count()
+    Notification.objects.create(recipient=world.member, kind=NotificationKind.OUTCOME)
+    fresh = member.get("/initiatieven/")
+    assert fresh[HEADER] == "miss"
+    assert f'<span class="badge nav-count">{unread + 1}<' in fresh.content.decode()
+
+
+def test_a_members_page_showing_a_message_is_not_stored(
+    world: World,  # noqa: F811
+    settings: Any,
+) -> None:
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.http import HttpRequest
+
+    member = Client()
+    member.force_login(world.member)
+    member.get("/stempel/dragers/")
+    member.get("/stempel/dragers/")
+    assert member.get("/stempel/dragers/")[HEADER] == "hit"
+    # With messages kept in the session (no cookie tells that one waits) a waiting message is
+    # shown on the next page...
+    settings.MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+    session = member.session
+    holder = HttpRequest()
+    holder.session = session
+    session[SessionStorage.session_key] = SessionStorage(holder).serialize_messages(
+        [Message(constants.INFO, "Opgeslagen: een melding voor Mila")]
+    )
+    session.save()
+    shown = member.get("/stempel/dragers/")
+    assert "Opgeslagen: een melding voor Mila" in shown.content.decode()
+    assert HEADER not in shown
+    # ... once, and never again from the cache.
+    again = member.get("/stempel/dragers/")
+    assert "Opgeslagen: een melding voor Mila" not in again.content.decode()
+
+
+def test_an_unknown_query_parameter_is_rendered_not_stored(client: Client) -> None:
+    client.get("/initiatieven/?utm_source=nieuwsbrief")
+    assert HEADER not in client.get("/initiatieven/?utm_source=nieuwsbrief")
+    assert client.get("/initiatieven/?thema=energie")[HEADER] == "miss"
+    assert client.get("/initiatieven/?thema=energie")[HEADER] == "hit"
+
+
+def test_browsers_accept_headers_share_one_entry(client: Client) -> None:
+    firefox = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    chrome = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+    assert client.get("/", headers={"accept": firefox})[HEADER] == "miss"
+    assert client.get("/", headers={"accept": chrome})[HEADER] == "hit"
+
+
+def test_a_page_that_used_a_nonce_is_not_stored(rf: Any) -> None:
+    from django.http import HttpResponse
+    from django.urls import resolve
+    from django.utils.csp import LazyNonce
+
+    from core.page_cache import Lookup, _timeout
+
+    request = rf.get("/")
+    request.resolver_match = resolve("/")
+    request._csp_nonce = LazyNonce()
+    response = HttpResponse("<p>pagina</p>")
+    assert _timeout(request, response, Lookup("k")) > 0
+    str(request._csp_nonce)  # a template used it
+    assert _timeout(request, response, Lookup("k")) == 0
 
 
 def test_a_page_with_a_message_is_not_cached(client: Client, world: World) -> None:  # noqa: F811
@@ -123,6 +266,26 @@ def test_a_cache_error_is_a_miss(monkeypatch: pytest.MonkeyPatch, client: Client
     monkeypatch.setattr(page_cache, "_cache", lambda: Broken())
     assert client.get("/").status_code == 200
     assert client.get("/").status_code == 200
+
+
+def test_a_page_that_is_never_cached_costs_no_cache_round_trip(
+    monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    from core import page_cache
+
+    asked: list[str] = []
+    real = page_cache._cache
+
+    def watched() -> Any:
+        asked.append("cache")
+        return real()
+
+    monkeypatch.setattr(page_cache, "_cache", watched)
+    assert client.get(reverse("account_login")).status_code == 200
+    assert client.get("/bestaat-niet/").status_code == 404
+    assert asked == []
+    assert client.get("/initiatieven/").status_code == 200
+    assert asked  # a page it keeps: looked up and stored
 
 
 def test_the_language_switch_is_a_pair_of_links(client: Client) -> None:

@@ -196,13 +196,13 @@ def test_the_facilitators_introduction_page_pins_its_queries(
     client, waiting, facilitator, django_assert_num_queries
 ):
     client.force_login(facilitator)
-    # session, user, the introduction (both organisations, subject and people joined), the
+    # the user (the session comes from the cache, core.sessions), the introduction (both organisations, subject and people joined), the
     # viewer's role in the asking organisation, the user's own and group permissions (cached
     # for the request), the timeline, the outcomes; the match: the challenge's themes, the
     # scoring statement in a savepoint (SAVEPOINT, SET LOCAL jit, the statement, RELEASE),
     # the theme names; the unread notifications in the navigation; the latest stamp claim of
     # each organisation; the organisations the redirect form offers
-    with django_assert_num_queries(18) as captured:
+    with django_assert_num_queries(17) as captured:
         response = client.get(waiting.get_absolute_url())
     assert response.status_code == 200, [q["sql"][:80] for q in captured.captured_queries]
 

@@ -16,8 +16,10 @@ from datetime import timedelta
 from typing import Any, cast
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from core.models import Theme
 from initiatives.models import (
     Challenge,
     ChallengeLink,
@@ -365,3 +367,70 @@ def test_organisations_that_need_what_one_offers_equal_an_exhaustive_scoring(wor
 def test_the_kinds_and_themes_here_are_real_choices():
     assert set(KINDS) <= set(OrganisationKind.values)
     assert set(RESOURCES) <= set(ResourceKind.values)
+
+
+@pytest.mark.parametrize("days", [1, 31])
+def test_suggestions_stay_exact_as_end_dates_pass(world, days):
+    """The profile is not rewritten when a day passes: offers, needs and their themes whose
+    last day has gone stop counting all the same."""
+    later = timezone.now() + timedelta(days=days)
+    with time_machine.travel(later, tick=False):
+        for challenge in world.challenges[:6]:
+            _check(
+                {
+                    "themes": sorted(_theme_ids(challenge)),
+                    "region": challenge.region_id,
+                    "kinds": challenge.stakeholder_kinds,
+                    "resources": challenge.resources_needed,
+                    "exclude": [challenge.owner_id],
+                }
+            )
+        for organisation in world.organisations[:20]:
+            _check(
+                {
+                    "themes": sorted(_theme_ids(organisation)),
+                    "region": organisation.region_id,
+                    "kinds": [],
+                    "resources": list(RESOURCES),
+                    "exclude": [organisation.pk],
+                    "direction": Direction.NEED,
+                    "require_resource": True,
+                }
+            )
+
+
+def test_suggestions_stay_exact_after_writes_of_every_kind(world):
+    """The triggers keep the profile right through saves, theme changes, bulk updates and
+    deletes; the suggestions still equal the exhaustive scoring afterwards."""
+    rng = random.Random(3)
+    offers = list(OfferNeed.objects.order_by("pk"))
+    themes = list(Theme.objects.order_by("pk"))
+    today = timezone.localdate()
+    for offer in rng.sample(offers, 20):
+        offer.kind = rng.choice(RESOURCES)
+        offer.ends_on = rng.choice([None, today - timedelta(days=1), today + timedelta(days=2)])
+        offer.closed_at = None if rng.random() < 0.7 else timezone.now()
+        offer.save()
+    for offer in rng.sample(offers, 20):
+        offer.themes.set(rng.sample(themes, rng.randint(0, 2)))  # type: ignore[attr-defined]
+    moved = [offer.pk for offer in rng.sample(offers, 20)]
+    OfferNeed.objects.filter(pk__in=moved).update(organisation=rng.choice(world.organisations))
+    OfferNeed.objects.filter(pk__in=[offer.pk for offer in offers[::7]]).update(
+        direction=Direction.NEED
+    )
+    OfferNeed.objects.filter(pk__in=[offer.pk for offer in offers[::11]]).delete()
+    for organisation in rng.sample(world.organisations, 10):
+        organisation.themes.set(rng.sample(themes, rng.randint(0, 3)))  # type: ignore[attr-defined]
+    Organisation.objects.filter(pk__in=[o.pk for o in world.organisations[::9]]).update(
+        kind=KINDS[0]
+    )
+    for challenge in world.challenges:
+        _check(
+            {
+                "themes": sorted(_theme_ids(challenge)),
+                "region": challenge.region_id,
+                "kinds": challenge.stakeholder_kinds,
+                "resources": challenge.resources_needed,
+                "exclude": [challenge.owner_id],
+            }
+        )

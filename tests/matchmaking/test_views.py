@@ -278,10 +278,10 @@ def test_the_dashboard_pins_its_queries(client, facilitator, django_assert_num_q
         for _ in range(3):
             IntroductionFactory(state=state, answered_by=facilitator)
     client.force_login(facilitator)
-    # session, user, the user's own and group permissions (cached for the request),
-    # counts by state and age, waiting rows (with both organisations, subject and people
+    # the user (the session comes from the cache, core.sessions), the user's own and group
+    # permissions (cached for the request), counts by state and age, waiting rows (with both organisations, subject and people
     # joined), the cooperation count, the unread notifications count in the navigation
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("matchmaking:dashboard"))
     assert response.status_code == 200
     assert len(response.context["dashboard"].waiting) == 6
