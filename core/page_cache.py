@@ -325,9 +325,9 @@ def _fetch(request: HttpRequest, lookup: Lookup) -> HttpResponseBase | None:
 
 
 def _signed_in_without_message(session: object) -> bool:
-    """The session as the cache holds it: still there (logging out, expiry and a password
-    change end it; a change to the member is a content write), signed in, and with no
-    message waiting to be shown."""
+    """The session as the cache holds it: still there (logging out and expiry remove it; a
+    change to the member, a new password included, is a content write), signed in, and with
+    no message waiting to be shown."""
     return (
         isinstance(session, dict)
         and AUTH_SESSION_KEY in session
